@@ -1,0 +1,69 @@
+"""Where the catalogue lives and how it gets there: engine, migrations, sessions.
+
+``LOSEN_DATABASE_URL`` chooses the database; without it, an SQLite file in the user's data
+directory, so that ``losen chat`` works on a laptop with nothing set up. Migrations are applied
+on start so that an upgrade never needs a separate step.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("losen", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'losen.sqlite3'}"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL in use, with plain ``postgresql://`` routed to psycopg 3."""
+    url = url or os.environ.get("LOSEN_DATABASE_URL") or default_url()
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (a no-op when it is there already)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str | None = None) -> tuple[Engine, sessionmaker[Session]]:
+    """An engine on a migrated database, and the session factory for units of work."""
+    engine = make_engine(url)
+    migrate(engine)
+    return engine, sessionmaker(engine, expire_on_commit=False)

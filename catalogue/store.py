@@ -1,0 +1,229 @@
+"""Offers in and out of the HSDS tables, one unit of work at a time.
+
+Saving is an upsert by offer id: the service row and everything hanging off it are replaced,
+so re-importing a file updates offers and never duplicates them. Loading reads each table once
+and assembles records in memory, which stays fast at a hundred thousand offers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from .models import (
+    Address,
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .places import register
+from .records import Offer
+from .schedule import RRULE_DAYS, ScheduleItem
+from .taxonomy import labels, needs
+
+NEEDS_TAXONOMY = "losen-needs"
+LABELS_TAXONOMY = "losen-labels"
+AUDIENCE_TAXONOMY = "losen-audience"
+_CHUNK = 500
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def organization_id(name: str) -> str:
+    from .textfold import fold
+
+    return "org-" + (_SLUG.sub("-", fold(name)).strip("-") or "x")[:120]
+
+
+def term_id(taxonomy: str, code: str) -> str:
+    return f"{taxonomy}:{code}"
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _ensure_terms(session: Session, audience: set[str]) -> None:
+    """Create the taxonomies and terms the offers refer to (needs, labels, audiences)."""
+    wanted = {
+        NEEDS_TAXONOMY: {t.code: t.label("nb") for t in needs().terms.values()},
+        LABELS_TAXONOMY: {t.code: t.label("nb") for t in labels().terms.values()},
+        AUDIENCE_TAXONOMY: {a: a for a in audience},
+    }
+    existing_tax = set(session.scalars(select(Taxonomy.id)))
+    existing_terms = set(session.scalars(select(TaxonomyTerm.id)))
+    for tax, terms in wanted.items():
+        if tax not in existing_tax:
+            session.add(Taxonomy(id=tax, name=tax, description=""))
+            session.flush()
+        for code, name in terms.items():
+            if term_id(tax, code) not in existing_terms:
+                session.add(TaxonomyTerm(id=term_id(tax, code), code=code, name=name,
+                                         taxonomy_id=tax, language="nb"))
+    session.flush()
+
+
+def delete_offers(session: Session, ids: Sequence[str]) -> None:
+    for chunk in _chunks(list(ids)):
+        loc_ids = [f"loc-{i}" for i in chunk]
+        session.execute(delete(Attribute).where(Attribute.link_id.in_(chunk)))
+        for table in (Phone, Schedule, ServiceArea, Language, ServiceAtLocation):
+            session.execute(delete(table).where(table.service_id.in_(chunk)))
+        session.execute(delete(Address).where(Address.location_id.in_(loc_ids)))
+        session.execute(delete(Location).where(Location.id.in_(loc_ids)))
+        session.execute(delete(Service).where(Service.id.in_(chunk)))
+
+
+def save_offers(session: Session, offers: Sequence[Offer]) -> None:
+    """Insert or replace these offers (by id). The caller commits."""
+    if not offers:
+        return
+    _ensure_terms(session, {a for o in offers for a in o.audience})
+    orgs = {organization_id(o.organisation): o.organisation for o in offers}
+    known: set[str] = set()
+    for chunk in _chunks(list(orgs)):
+        known.update(session.scalars(select(Organization.id).where(Organization.id.in_(chunk))))
+    new_orgs = [{"id": k, "name": v, "description": ""} for k, v in orgs.items() if k not in known]
+    if new_orgs:
+        session.execute(insert(Organization), new_orgs)
+
+    delete_offers(session, [o.id for o in offers])
+    now = datetime.now(UTC)
+    rows: dict[type, list[dict]] = defaultdict(list)
+    places = register()
+    for o in offers:
+        sid = o.id
+        rows[Service].append(dict(
+            id=sid, organization_id=organization_id(o.organisation), name=o.name,
+            description=o.description, url=o.website or None, email=o.email or None,
+            status="active", assured_date=o.last_verified, last_modified=now, scope=o.scope,
+        ))
+        if o.scope == "national":
+            rows[ServiceArea].append(dict(id=f"{sid}:area", service_id=sid, name="Norge",
+                                          extent="NO", extent_type="country"))
+        elif o.kommunenummer:
+            kommune = places.kommune(o.kommunenummer)
+            fylke = places.fylke(o.kommunenummer)
+            rows[ServiceArea].append(dict(
+                id=f"{sid}:area", service_id=sid, name=kommune.name_no if kommune else "",
+                extent=o.kommunenummer, extent_type="kommunenummer"))
+            if o.scope == "regional":
+                rows[ServiceArea].append(dict(
+                    id=f"{sid}:area:fylke", service_id=sid, name=fylke.name if fylke else "",
+                    extent=o.kommunenummer[:2], extent_type="fylkesnummer"))
+        if o.address or o.postnummer or o.latitude is not None:
+            loc = f"loc-{sid}"
+            fylke = places.fylke(o.kommunenummer) if o.kommunenummer else None
+            rows[Location].append(dict(id=loc, organization_id=organization_id(o.organisation),
+                                       location_type="physical", name=o.name,
+                                       latitude=o.latitude, longitude=o.longitude))
+            rows[Address].append(dict(id=f"{loc}:address", location_id=loc, address_1=o.address,
+                                      city=o.poststed, region=o.kommunenummer,
+                                      state_province=fylke.name if fylke else "",
+                                      postal_code=o.postnummer, country="NO",
+                                      address_type="physical"))
+            rows[ServiceAtLocation].append(dict(id=f"{sid}@{loc}", service_id=sid, location_id=loc))
+        if o.phone:
+            rows[Phone].append(dict(id=f"{sid}:phone", service_id=sid, number=o.phone, type="voice"))
+        for i, item in enumerate(o.schedule):
+            rows[Schedule].append(dict(
+                id=f"{sid}:schedule:{i:03d}", service_id=sid,
+                freq="WEEKLY" if item.text is None else None,
+                byday=item.byday or None, opens_at=item.opens, closes_at=item.closes,
+                description=item.text))
+        for i, lang in enumerate(o.languages):
+            rows[Language].append(dict(id=f"{sid}:language:{i:03d}", service_id=sid, code=lang,
+                                       name=None))
+        attrs = [(NEEDS_TAXONOMY, n, str(i)) for i, n in enumerate(o.needs)]
+        attrs += [(LABELS_TAXONOMY, c, "true" if v else "false") for c, v in o.labels.items()]
+        attrs += [(AUDIENCE_TAXONOMY, a, str(i)) for i, a in enumerate(o.audience)]
+        for tax, code, value in attrs:
+            rows[Attribute].append(dict(
+                id=f"{sid}:{tax}:{code}", link_id=sid, link_type=tax, link_entity="service",
+                taxonomy_term_id=term_id(tax, code), value=value))
+    for table in (Service, Location, Address, ServiceAtLocation, Phone, Schedule, ServiceArea,
+                  Language, Attribute):
+        if rows[table]:
+            session.execute(insert(table), rows[table])
+
+
+def count_offers(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Service)) or 0
+
+
+def load_offers(session: Session) -> list[Offer]:
+    """Every offer in the catalogue, assembled from the HSDS tables, ordered by id."""
+    orgs = dict(session.execute(select(Organization.id, Organization.name)).all())
+    phones = dict(session.execute(select(Phone.service_id, Phone.number).order_by(Phone.id)).all())
+    areas: dict[str, str | None] = dict(session.execute(
+        select(ServiceArea.service_id, ServiceArea.extent)
+        .where(ServiceArea.extent_type == "kommunenummer")
+    ).all())
+    places: dict[str, tuple] = {}
+    for row in session.execute(
+        select(ServiceAtLocation.service_id, Location.latitude, Location.longitude,
+               Address.address_1, Address.postal_code, Address.city)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .outerjoin(Address, Address.location_id == Location.id)
+        .order_by(ServiceAtLocation.id)
+    ):
+        places.setdefault(row[0], row[1:])
+    schedules: dict[str, list[ScheduleItem]] = defaultdict(list)
+    for sched_sid, byday, opens, closes, text in session.execute(
+        select(Schedule.service_id, Schedule.byday, Schedule.opens_at, Schedule.closes_at,
+               Schedule.description).order_by(Schedule.id)
+    ):
+        if text is not None and opens is None:
+            schedules[sched_sid or ""].append(ScheduleItem(text=text))
+        else:
+            days = tuple(RRULE_DAYS.index(d) for d in (byday or "").split(",") if d)
+            schedules[sched_sid or ""].append(ScheduleItem(days=days, opens=opens, closes=closes))
+    languages: dict[str, list[str]] = defaultdict(list)
+    for sid, code in session.execute(
+        select(Language.service_id, Language.code).order_by(Language.id)
+    ):
+        languages[sid].append(code)
+    need_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    audience_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    label_rows: dict[str, dict[str, bool]] = defaultdict(dict)
+    for sid, tax, code, value in session.execute(
+        select(Attribute.link_id, TaxonomyTerm.taxonomy_id, TaxonomyTerm.code, Attribute.value)
+        .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
+        .where(Attribute.link_entity == "service")
+    ):
+        if tax == NEEDS_TAXONOMY:
+            need_rows[sid].append((int(value or 0), code))
+        elif tax == AUDIENCE_TAXONOMY:
+            audience_rows[sid].append((int(value or 0), code))
+        elif tax == LABELS_TAXONOMY:
+            label_rows[sid][code] = value == "true"
+
+    offers = []
+    for s in session.scalars(select(Service).order_by(Service.id)):
+        lat, lon, address, postnummer, poststed = places.get(s.id, (None, None, "", "", ""))
+        offers.append(Offer(
+            id=s.id, organisation=orgs[s.organization_id], name=s.name,
+            description=s.description or "",
+            needs=tuple(code for _, code in sorted(need_rows[s.id])),
+            kommunenummer=areas.get(s.id), scope=s.scope,  # type: ignore[arg-type]
+            address=address or "", postnummer=postnummer or "", poststed=poststed or "",
+            latitude=lat, longitude=lon, phone=phones.get(s.id, ""), email=s.email or "",
+            website=s.url or "", schedule=tuple(schedules[s.id]),
+            audience=tuple(code for _, code in sorted(audience_rows[s.id])),
+            languages=tuple(languages[s.id]), labels=dict(label_rows[s.id]),
+            last_verified=s.assured_date,
+        ))
+    return offers
