@@ -1,0 +1,96 @@
+"""The ``losen`` command line: chat, ask, run, and catalogue import/export.
+
+Every command reports problems in plain Norwegian and exits non-zero; no traceback reaches
+the person at the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from losen.locales import gettext
+
+from .context import cli_language
+
+log = logging.getLogger("losen")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="losen",
+        description="Losen: finn frivillige tilbud og hjelp i nærheten. Uten kommando startes "
+                    "Telegram-boten når LOSEN_TELEGRAM_TOKEN er satt, ellers samtalen i terminalen.",
+    )
+    parser.add_argument("--database", help="database-URL (ellers LOSEN_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="snakk med Losen i terminalen")
+    chat.add_argument("--now", help="tidspunkt (ISO 8601, Oslo-tid uten sone)")
+
+    ask = sub.add_parser("ask", help="ett spørsmål inn, ett svar ut (for maskiner)")
+    ask.add_argument("text", nargs="*", help="spørsmålet")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="svar som ett JSON-objekt")
+    mode.add_argument("--jsonl", action="store_true",
+                      help="ett spørsmål per linje på stdin, ett JSON-objekt per linje ut")
+    ask.add_argument("--now", help="tidspunkt (ISO 8601, Oslo-tid uten sone)")
+
+    sub.add_parser("run", help="start Telegram-boten (krever LOSEN_TELEGRAM_TOKEN)")
+
+    cat = sub.add_parser("catalogue", help="importer eller eksporter katalogen")
+    cat_sub = cat.add_subparsers(dest="catalogue_command", required=True)
+    imp = cat_sub.add_parser("import", help="importer CSV eller HSDS-JSON (alt eller ingenting)")
+    imp.add_argument("file")
+    exp = cat_sub.add_parser("export", help="eksporter katalogen")
+    exp.add_argument("--format", choices=("csv", "hsds"), default="csv")
+    exp.add_argument("file", help="filnavn, eller - for standard ut")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("LOSEN_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    lang = cli_language()
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        log.error("unexpected error: %s", type(exc).__name__, exc_info=log.isEnabledFor(10))
+        print(gettext(lang, "Something went wrong in Losen ({error}). Nothing was changed. "
+                            "Try again, or run with LOSEN_LOG_LEVEL=DEBUG for details.",
+                      error=type(exc).__name__), file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        command = "run" if os.environ.get("LOSEN_TELEGRAM_TOKEN") else "chat"
+        args.now = None
+    if command == "chat":
+        from .console import run_chat
+
+        return run_chat(args.database, args.now)
+    if command == "ask":
+        from .ask import run_ask
+
+        return run_ask(args)
+    if command == "run":
+        from .telegram_cli import run_telegram
+
+        return run_telegram(args.database)
+    from .catalogue_cli import run_catalogue
+
+    return run_catalogue(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
