@@ -32,9 +32,8 @@ def main() -> None:
         cold = [timed([*losen, "ask", "--json", "Hei"], env) for _ in range(args.runs)]
         bare = [timed([sys.executable, "-c", "pass"], env) for _ in range(args.runs)]
         demo = Path(tmp) / "demo.csv"
-        from losen.catalogue.transfer import demo_offers
-
         from losen.catalogue.csvio import write_csv
+        from losen.catalogue.transfer import demo_offers
 
         demo.write_text(write_csv(demo_offers()), "utf-8")
         imports = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import phonenumbers
-
 from conftest import TODAY
 from losen.catalogue.taxonomy import NEED_CODES, needs
 from losen.catalogue.transfer import demo_offers
