@@ -1,47 +1,181 @@
-"""Text in, understanding out. Pure: no database, no network, no Telegram."""
+"""Text in, understanding out. Pure: no database, no network, no Telegram.
+
+The steps, each data-driven: normalise the words (variants, folding, spelling), match the
+lexicon's cues, find the place, check for crisis before anything else, collect the needs,
+detect the language, and decide the intent by weighing the example-trained classifier
+against the lexicon's cues.
+"""
 
 from __future__ import annotations
 
-import re
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
 
-from losen.catalogue.places import PlaceRegister, register
-from losen.catalogue.textfold import fold
+from .classifier import NaiveBayes, features
+from .examples import load_examples
+from .language import detect_language
+from .lexicon import Hit, Lexicon, lexicon
+from .normalise import normalise, variants
+from .placefinder import find_place, place_names
+from .resources import data_lines
+from .result import INTENTS, Understanding
 
-from .result import Place, Understanding
+MAX_CHARS = 2000
+"""Longer messages are read up to here: enough for any real question, bounded in cost."""
+SMALL_TALK = ("greeting", "thanks", "goodbye")
+CUE_WEIGHT = 1.2
+"""How much one unit of lexicon cue weighs against the classifier's log-probability."""
+CRISIS_SAFETY_NET = 0.5
+"""Classifier probability of crisis above which a message with a distress word is treated as
+crisis even when no crisis cue matched: when unsure, a false alarm costs a kind word, a miss
+may cost a life."""
 
-_POSTCODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+@dataclass(frozen=True)
+class Model:
+    lexicon: Lexicon
+    vocabulary: frozenset[str]
+    """Words worth correcting typos towards (the lexicon's and the examples')."""
+    protected: frozenset[str]
+    """Words that are never typos: frequent words, dialect forms, place names."""
+    intents: NaiveBayes
+    commands: dict[str, str]
 
 
-def find_place(text: str, places: PlaceRegister | None = None) -> Place | None:
-    """The first place named in the text: a postal code, a bydel, a kommune or a poststed."""
-    places = places or register()
-    for code in _POSTCODE.findall(text):
-        pc = places.postal_code(code)
-        if pc is not None:
-            bydel = places.bydel_for_postal_code(code)
-            return Place(pc.kommunenummer, pc.poststed, "postnummer",
-                         bydel=bydel.name if bydel else None, bydel_id=bydel.id if bydel else None,
-                         postnummer=code)
-    tokens = fold(text).split()
-    for size in (3, 2, 1):
-        for i in range(len(tokens) - size + 1):
-            name = " ".join(tokens[i : i + size])
-            hits = places.bydeler_by_name(name)
-            if hits:
-                b = hits[0].bydel
-                return Place(b.kommunenummer, hits[0].neighbourhood.name if hits[0].neighbourhood
-                             else b.name, "bydel", bydel=b.name, bydel_id=b.id)
-            kommuner = places.kommuner_by_name(name)
-            if len(kommuner) == 1:
-                k = kommuner[0]
-                return Place(k.nr, k.name_no, "kommune")
-            by_poststed = places.kommuner_by_poststed(name)
-            if len(by_poststed) == 1:
-                return Place(by_poststed[0].nr, by_poststed[0].name_no, "poststed")
-    return None
+def _common_words() -> frozenset[str]:
+    return frozenset(row[0] for row in data_lines("common_words.txt"))
+
+
+@cache
+def model() -> Model:
+    lex = lexicon()
+    names = place_names()
+    place_words = {w for name in names.register.known_names() for w in name.split()}
+    protected = _common_words() | frozenset(place_words) | frozenset(names.aliases) \
+        | frozenset(variants().single)
+    vocabulary = lex.words()
+    samples = []
+    example_words: set[str] = set()
+    for ex in load_examples():
+        tokens = normalise(ex.text, vocabulary, protected)
+        example_words.update(w for w in tokens.normal if len(w) >= 4 and w.isalpha())
+        labels = [h.label for h in lex.match(tokens.normal)]
+        samples.append((features(tokens.normal, labels), ex.intent))
+    commands = {cmd: intent for cmd, intent, *_ in data_lines("commands.tsv")}
+    return Model(lex, vocabulary | frozenset(example_words), protected,
+                 NaiveBayes.train(samples), commands)
+
+
+def crisis_kind(hits: list[Hit]) -> str | None:
+    """The kind of crisis the cues show, ignoring cues that an idiom explains ("dødslei")."""
+    idioms = [h for h in hits if h.label == "idiom"]
+    best: tuple[float, int, str] | None = None
+    for h in hits:
+        if not h.label.startswith("crisis:"):
+            continue
+        if any(i.start <= h.start < i.end for i in idioms):
+            continue
+        candidate = (h.weight, -h.start, h.label.split(":", 1)[1])
+        if best is None or candidate > best:
+            best = candidate
+    return best[2] if best else None
+
+
+def needs_of(hits: list[Hit]) -> tuple[tuple[str, ...], float]:
+    """Need codes, main first (strong cues before weak ones, then in order of mention), and
+    the strongest need cue's weight."""
+    weight: dict[str, float] = defaultdict(float)
+    first: dict[str, int] = {}
+    for h in hits:
+        if h.label.startswith("need:"):
+            code = h.label[5:]
+            weight[code] = max(weight[code], h.weight)
+            first[code] = min(first.get(code, h.start), h.start)
+    if not weight:
+        return (), 0.0
+    strongest = max(weight.values())
+    chosen = [c for c in weight if weight[c] >= min(strongest, 2)]
+    return tuple(sorted(chosen, key=lambda c: (-min(weight[c], 2), first[c]))), strongest
+
+
+def cue_scores(hits: list[Hit], need_weight: float, has_place: bool) -> dict[str, float]:
+    """Evidence per intent from the lexicon, capped so that repetition does not shout."""
+    scores: dict[str, float] = defaultdict(float)
+    for h in hits:
+        if h.label.startswith("intent:"):
+            scores[h.label[7:]] += h.weight
+        elif h.label == "oos":
+            scores["out_of_scope"] += h.weight
+        elif h.label.startswith("request"):
+            scores["find_offer"] += 0.5
+    scores["find_offer"] += need_weight + (0.5 if has_place else 0.0)
+    return {k: min(v, 4.0) for k, v in scores.items()}
+
+
+SERVED = ("find_offer", "volunteer", "nav_question")
+"""Intents that lead to offers or advice: they need evidence in the words themselves, so that
+a message about the weather or a film is never answered as a request for help."""
+
+
+def has_evidence(intent: str, hits: list[Hit], need_weight: float, has_place: bool) -> bool:
+    """Is there a word that asks for this? A weak need word ("film", "pappa") counts only
+    together with a request ("finnes det", "trenger")."""
+    labels = {h.label for h in hits}
+    if intent == "find_offer":
+        request = "request" in labels or "request:strong" in labels
+        return need_weight >= 2 or "org" in labels or "request:strong" in labels \
+            or (request and (has_place or need_weight > 0))
+    return f"intent:{intent}" in labels
+
+
+def decide_intent(probabilities: dict[str, float], cues: dict[str, float],
+                  needs: tuple[str, ...], evidence: set[str]) -> str:
+    scores = {
+        intent: math.log(max(probabilities.get(intent, 0.0), 1e-9)) + CUE_WEIGHT * cues.get(intent, 0)
+        for intent in INTENTS
+        if intent != "crisis" and (intent not in SERVED or intent in evidence)
+    }
+    best = max(scores, key=lambda k: (scores[k], k == "find_offer"))
+    if best in SMALL_TALK and needs:
+        return "find_offer"  # "Hei, trenger mat" is a request, not a greeting
+    return best
 
 
 def understand(text: str) -> Understanding:
-    place = find_place(text)
-    intent = "find_offer" if place else "out_of_scope"
-    return Understanding(intent=intent, place=place)  # type: ignore[arg-type]
+    m = model()
+    text = text[:MAX_CHARS]
+    tokens = normalise(text, m.vocabulary, m.protected)
+    hits = m.lexicon.match(tokens.normal)
+    kind = crisis_kind(hits)
+    needs, need_weight = needs_of(hits)
+    place = find_place(tokens, m.protected)
+    language = detect_language(tokens.raw)
+    organisations = tuple(sorted({" ".join(tokens.normal[h.start:h.end])
+                                  for h in hits if h.label == "org"}))
+    probabilities = m.intents.probabilities(features(tokens.normal, [h.label for h in hits]))
+    labels = {h.label for h in hits}
+    if kind is None and probabilities.get("crisis", 0.0) >= CRISIS_SAFETY_NET \
+            and "distress" in labels and "idiom" not in labels and "oos" not in labels:
+        kind = "unclear"
+    if kind is not None:
+        return Understanding(intent="crisis", need=needs[0] if needs else None, needs=needs,
+                             place=place, crisis=True, crisis_kind=kind,
+                             language=language, organisations=organisations)  # type: ignore[arg-type]
+    command = text.strip().split(" ")[0].lower() if text.strip().startswith("/") else None
+    if command in m.commands:
+        intent = m.commands[command]
+    else:
+        evidence = {i for i in SERVED if has_evidence(i, hits, need_weight, place is not None)}
+        intent = decide_intent(probabilities, cue_scores(hits, need_weight, place is not None),
+                               needs, evidence)
+    keep_needs = intent in ("find_offer", "volunteer")
+    return Understanding(
+        intent=intent,  # type: ignore[arg-type]
+        need=needs[0] if needs and keep_needs else None,
+        needs=needs if keep_needs else (),
+        place=place,
+        language=language,  # type: ignore[arg-type]
+        organisations=organisations,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from losen.intents.understand import find_place
+from losen.intents import understand
 
 
 @pytest.mark.parametrize(
@@ -17,10 +17,10 @@ from losen.intents.understand import find_place
     ],
 )
 def test_places_are_found_in_messages(text: str, kommunenummer: str, kind: str) -> None:
-    place = find_place(text)
+    place = understand(text).place
     assert place is not None
     assert (place.kommunenummer, place.kind) == (kommunenummer, kind)
 
 
 def test_no_place_means_none() -> None:
-    assert find_place("jeg trenger mat") is None
+    assert understand("jeg trenger mat").place is None
