@@ -92,41 +92,47 @@ def compile_pattern(label: str, weight: float, text: str) -> Pattern:
 
 
 class Lexicon:
-    """Patterns indexed by their first token so that a message is matched in well under 1 ms."""
+    """Patterns indexed by their first token (whole word, first two or last two letters), so
+    that a message is matched in well under a millisecond."""
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
-        self._by_exact: dict[str, list[Pattern]] = defaultdict(list)
-        self._by_prefix: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
-        self._other: list[Pattern] = []
-        for p in patterns:
-            firsts = [alt[0] for alt in p.segments[0]]
-            if any(t.kind in ("suffix", "infix") or (t.kind == "prefix" and len(t.word) < 2)
-                   for t in firsts):
-                self._other.append(p)
-                continue
-            for t in firsts:
+        self._by_exact: dict[str, list[int]] = defaultdict(list)
+        self._by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._by_suffix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._other: list[int] = []
+        for n, p in enumerate(patterns):
+            for t in {alt[0] for alt in p.segments[0]}:
                 if t.kind == "exact":
-                    self._by_exact[t.word].append(p)
+                    self._by_exact[t.word].append(n)
+                elif t.kind == "prefix" and len(t.word) >= 2:
+                    self._by_prefix[t.word[:2]].append((t.word, n))
+                elif t.kind == "suffix" and len(t.word) >= 2:
+                    self._by_suffix[t.word[-2:]].append((t.word, n))
                 else:
-                    self._by_prefix[t.word[:2]].append((t.word, p))
+                    self._other.append(n)
 
     def words(self) -> frozenset[str]:
-        """Every whole word the patterns name, for spelling correction."""
+        """Every whole word and word start the patterns name, for spelling correction."""
         return frozenset(
             t.word for p in self.patterns for seg in p.segments for alt in seg for t in alt
             if t.kind in ("exact", "prefix") and len(t.word) >= 4
         )
 
+    def _candidates(self, token: str) -> set[int]:
+        found = set(self._by_exact.get(token, ()))
+        found.update(n for prefix, n in self._by_prefix.get(token[:2], ())
+                     if token.startswith(prefix))
+        found.update(n for suffix, n in self._by_suffix.get(token[-2:], ())
+                     if token.endswith(suffix))
+        found.update(self._other)
+        return found
+
     def match(self, tokens: tuple[str, ...]) -> list[Hit]:
         hits: list[Hit] = []
         for i, token in enumerate(tokens):
-            candidates = dict.fromkeys(self._by_exact.get(token, ()))
-            for prefix, p in self._by_prefix.get(token[:2], ()):
-                if token.startswith(prefix):
-                    candidates[p] = None
-            candidates.update(dict.fromkeys(self._other))
-            for p in candidates:
+            for n in sorted(self._candidates(token)):
+                p = self.patterns[n]
                 end = _match_pattern(p, tokens, i)
                 if end is not None:
                     hits.append(Hit(p.label, p.weight, i, end, p.source))

@@ -93,7 +93,8 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
             target = v.single.get(raw[i]) or v.single.get(folded[i])
             if target is not None:
                 out.extend(target)
-            elif vocabulary and folded[i] not in vocabulary and folded[i] not in protected:
+            elif (vocabulary and folded[i] not in vocabulary and folded[i] not in protected
+                  and not (caps[i] and i > 0)):  # a capital inside a sentence marks a name
                 out.append(correct(folded[i], vocabulary) or folded[i].replace("'", ""))
             else:
                 out.append(fold(word).replace(" ", ""))

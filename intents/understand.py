@@ -97,7 +97,7 @@ def needs_of(hits: list[Hit]) -> tuple[tuple[str, ...], float]:
         return (), 0.0
     strongest = max(weight.values())
     chosen = [c for c in weight if weight[c] >= min(strongest, 2)]
-    return tuple(sorted(chosen, key=lambda c: (-min(weight[c], 2), first[c]))), strongest
+    return tuple(sorted(chosen, key=lambda c: (-weight[c], first[c]))), strongest
 
 
 def cue_scores(hits: list[Hit], need_weight: float, has_place: bool) -> dict[str, float]:
