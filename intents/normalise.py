@@ -31,6 +31,8 @@ class Tokens:
     """Tokens in normal bokmål form; a variant may expand to several tokens."""
     capitalised: tuple[bool, ...]
     """Per raw token: was it written with a capital first letter?"""
+    corrected: frozenset[str] = frozenset()
+    """Folded raw tokens that were typos of known words ("rispr" for "risper")."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
     folded = tuple(fold(w).replace(" ", "") for w in raw)
     v = variants()
     out: list[str] = []
+    corrected: set[str] = set()
     i = 0
     while i < len(raw):
         for size in range(min(v.max_len, len(raw) - i), 1, -1):
@@ -95,11 +98,14 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
                 out.extend(target)
             elif (vocabulary and folded[i] not in vocabulary and folded[i] not in protected
                   and not (caps[i] and i > 0)):  # a capital inside a sentence marks a name
-                out.append(correct(folded[i], vocabulary) or folded[i].replace("'", ""))
+                fixed = correct(folded[i], vocabulary)
+                if fixed:
+                    corrected.add(folded[i])
+                out.append(fixed or folded[i].replace("'", ""))
             else:
                 out.append(fold(word).replace(" ", ""))
             i += 1
-    return Tokens(raw, folded, tuple(out), caps)
+    return Tokens(raw, folded, tuple(out), caps, frozenset(corrected))
 
 
 @lru_cache(maxsize=8192)

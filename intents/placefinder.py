@@ -15,7 +15,8 @@ from functools import cache
 
 from losen.catalogue.places import PlaceRegister, register
 from losen.catalogue.textfold import fold
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from .normalise import Tokens
 from .resources import data_lines
@@ -106,11 +107,22 @@ def _resolve(name: str, names: PlaceNames) -> Place | None:
     return None
 
 
+def _rank(name: str, names: PlaceNames) -> tuple[int, int, str]:
+    places = names.register
+    kommuner = places.kommuner_by_name(name)
+    if kommuner or name in names.aliases:
+        return (0, -max((k.population for k in kommuner), default=0), name)
+    if places.bydeler_by_name(name):
+        return (1, 0, name)
+    return (2, -max((k.population for k in places.kommuner_by_poststed(name)), default=0), name)
+
+
 def _context_ok(tokens: Tokens, start: int, end: int, amb: Ambiguity) -> bool:
     if amb.capital and not tokens.capitalised[start]:
         return False
-    if amb.alone and start > 0 and tokens.capitalised[start]:
-        return True  # "gratis kurs Moss?": a capital inside a sentence marks a name
+    if amb.alone and start > 0 and tokens.capitalised[start] and not tokens.capitalised[start - 1]:
+        # "gratis kurs Moss?": a capital inside a sentence marks a name ("Kari Vik" a person's)
+        return True
     before = tokens.folded[start - 1] if start else ""
     after = tokens.folded[end] if end < len(tokens.folded) else ""
     if before in LOCATIVE or after in AFTER:
@@ -137,9 +149,18 @@ def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Pla
             if place is not None:
                 return place
     for word in words:
-        if len(word) < 4 or not word.isalpha() or word in known_words:
+        if len(word) < 5 or not word.isalpha() or word in known_words or word in tokens.corrected:
             continue
-        hit = process.extractOne(word, names.fuzzy_names, scorer=fuzz.ratio, score_cutoff=88)
-        if hit is not None:
-            return _resolve(hit[0], names)
+        # One slip (a letter missing, extra, wrong or two swapped: "Bergn", "Bregen"); two in
+        # long names ("Kristiansnad"). Among equally close names a kommune beats a bydel, a
+        # bydel beats a poststed, and a bigger place beats a smaller one.
+        edits = 2 if len(word) >= 8 else 1
+        candidates = process.extract(word, names.fuzzy_names, scorer=DamerauLevenshtein.distance,
+                                     score_cutoff=edits, limit=20)
+        best = min(
+            ((dist, *_rank(name, names)) for name, dist, _ in candidates),
+            default=None,
+        )
+        if best is not None:
+            return _resolve(best[-1], names)
     return None

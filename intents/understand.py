@@ -88,16 +88,19 @@ def needs_of(hits: list[Hit]) -> tuple[tuple[str, ...], float]:
     the strongest need cue's weight."""
     weight: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
+    asked = {h.end for h in hits if h.label.startswith("request")}
     for h in hits:
         if h.label.startswith("need:"):
             code = h.label[5:]
-            weight[code] = max(weight[code], h.weight)
+            # What follows "trenger"/"need" is what the person asks for: "blakk, trenger mat".
+            boost = 0.5 if h.weight >= 2 and (h.start in asked or h.start - 1 in asked) else 0.0
+            weight[code] = max(weight[code], h.weight + boost)
             first[code] = min(first.get(code, h.start), h.start)
     if not weight:
         return (), 0.0
     strongest = max(weight.values())
     chosen = [c for c in weight if weight[c] >= min(strongest, 2)]
-    return tuple(sorted(chosen, key=lambda c: (-weight[c], first[c]))), strongest
+    return tuple(sorted(chosen, key=lambda c: (-weight[c], first[c]))), min(strongest, 3.0)
 
 
 def cue_scores(hits: list[Hit], need_weight: float, has_place: bool) -> dict[str, float]:
