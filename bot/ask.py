@@ -1,4 +1,8 @@
-"""``losen ask``: the stable machine interface, one process for thousands of questions."""
+"""``losen ask``: the stable machine interface, one process for thousands of questions.
+
+Each question is answered on its own (a fresh conversation), so the output for a line never
+depends on the lines before it.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,26 @@ import json
 import sys
 
 from .context import open_app, parse_now
-from .dialogue import Dialogue
 
 
 def run_ask(args: argparse.Namespace) -> int:
     app = open_app(args.database)
-    dialogue = Dialogue(app.offers(), now=parse_now(args.now))
+    dialogue = app.dialogue()
+    now = parse_now(args.now)
     if args.jsonl:
         out = sys.stdout
-        for line in sys.stdin:
-            answer = dialogue.answer(line.rstrip("\n"))
-            out.write(json.dumps(answer.as_json(), ensure_ascii=False) + "\n")
+        for n, line in enumerate(sys.stdin):
+            answer = dialogue.answer(f"ask-{n}", line.rstrip("\n"), now)
+            out.write(json.dumps(answer.as_json(args.explain), ensure_ascii=False) + "\n")
         out.flush()
         return 0
     text = " ".join(args.text) if args.text else sys.stdin.read()
-    answer = dialogue.answer(text)
+    answer = dialogue.answer("ask", text, now)
     if args.json:
-        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(answer.as_json(args.explain), ensure_ascii=False, indent=2))
     else:
         print(answer.text)
+        if args.explain:
+            for m in answer.reply.matches:
+                print(f"  [{m.offer.id}] {m.explain()}")
     return 0

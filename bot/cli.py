@@ -38,8 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--jsonl", action="store_true",
                       help="ett spørsmål per linje på stdin, ett JSON-objekt per linje ut")
     ask.add_argument("--now", help="tidspunkt (ISO 8601, Oslo-tid uten sone)")
+    ask.add_argument("--explain", action="store_true", help="vis poengene bak rekkefølgen")
 
     sub.add_parser("run", help="start Telegram-boten (krever LOSEN_TELEGRAM_TOKEN)")
+
+    stats = sub.add_parser("stats", help="anonym statistikk for dem som planlegger tilbud")
+    stats.add_argument("report", choices=("unmet",), help="unmet: behov uten tilbud, per uke")
 
     cat = sub.add_parser("catalogue", help="importer eller eksporter katalogen")
     cat_sub = cat.add_subparsers(dest="catalogue_command", required=True)
@@ -83,6 +87,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .ask import run_ask
 
         return run_ask(args)
+    if command == "stats":
+        from .stats_cli import run_stats
+
+        return run_stats(args.database)
     if command == "run":
         from .telegram_cli import run_telegram
 

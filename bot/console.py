@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-
 from losen.locales import gettext
 
 from .context import cli_language, open_app, parse_now
-from .dialogue import Dialogue
 
 
 def run_chat(database: str | None, now: str | None) -> int:
     lang = cli_language()
     app = open_app(database, demo=True)
-    dialogue = Dialogue(app.offers(), now=parse_now(now) if now else None)
+    dialogue = app.dialogue()
     print(gettext(lang, "Hi, I am Losen. Tell me what you need help with and where you live. "
                         "Write “slutt” to finish."))
     while True:
         try:
-            text = input("> ")
+            text = input("\n> ")
         except EOFError:
             print()
             return 0
@@ -26,7 +23,5 @@ def run_chat(database: str | None, now: str | None) -> int:
             return 0
         if not text.strip():
             continue
-        if now is None:
-            dialogue.now = parse_now(None)
-        print(dialogue.answer(text).text, flush=True)
-        sys.stdout.flush()
+        answer = dialogue.answer("terminal", text, parse_now(now))
+        print(answer.text, flush=True)

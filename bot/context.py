@@ -8,11 +8,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from losen.catalogue.db import open_database
+from losen.catalogue.matching import CatalogueIndex
 from losen.catalogue.records import Offer
+from losen.catalogue.stats import UnmetNeeds
 from losen.catalogue.store import load_offers
 from losen.catalogue.transfer import load_demo_if_empty
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from .dialogue import Dialogue
+from .state import MemoryStateStore
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -25,6 +30,11 @@ class App:
     def offers(self) -> list[Offer]:
         with self.sessions() as session:
             return load_offers(session)
+
+    def dialogue(self) -> Dialogue:
+        """The one dialogue every channel uses, over the catalogue as it is now."""
+        return Dialogue(CatalogueIndex(self.offers()), MemoryStateStore(),
+                        record_unmet=UnmetNeeds(self.sessions).record)
 
 
 def open_app(url: str | None = None, demo: bool = False) -> App:

@@ -1,70 +1,158 @@
-"""The conversation, independent of any channel: understanding + catalogue → a reply.
+"""The conversation, independent of any channel: understanding + catalogue + state → a reply.
 
-Telegram, ``losen chat`` and ``losen ask`` all call :meth:`Dialogue.answer`, so that every
-channel gives the same answer to the same message.
+Telegram, ``losen chat`` and ``losen ask`` all call :meth:`Dialogue.answer`, so every channel
+gives the same answer to the same message. The dialogue decides *what* to say (a
+:class:`Reply`); ``render`` decides how it looks in each channel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from losen.catalogue.csvio import format_phone
-from losen.catalogue.matching import Query, match
-from losen.catalogue.records import Offer
-from losen.intents import Understanding, understand
-from losen.locales import gettext
+from losen.catalogue.matching import CatalogueIndex, Match, Query, match
+from losen.catalogue.textfold import fold
+from losen.intents import Place, Understanding, understand
+
+from .helplines import Helpline, lines_for
+from .render import offer_json, render_text
+from .reply import Reply
+from .state import ConversationState, MemoryStateStore, StateStore
+
+PAGE = 3
+ALTERNATIVE_RADIUS_KM = 300.0
+UnmetRecorder = Callable[[str, str | None, datetime], None]
 
 
-@dataclass(frozen=True, slots=True)
+@cache
+def followups() -> dict[str, str]:
+    text = resources.files(__package__).joinpath("data", "followups.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#")][1:]
+    return {fold(phrase): action.strip() for phrase, action in rows}
+
+
+@dataclass(frozen=True)
 class Answer:
     understanding: Understanding
-    offers: tuple[Offer, ...]
+    reply: Reply
     text: str
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, explain: bool = False) -> dict[str, Any]:
         data = self.understanding.as_json()
-        data["offers"] = [offer_json(o) for o in self.offers]
+        data["language"] = self.reply.lang
+        data["offers"] = [offer_json(m, explain) for m in self.reply.matches]
+        data["alternatives"] = [offer_json(m, explain) for m in self.reply.alternatives]
+        data["reply_kind"] = self.reply.kind
         data["reply"] = self.text
         return data
 
 
-def offer_json(offer: Offer) -> dict[str, Any]:
-    return {
-        "id": offer.id,
-        "name": offer.name,
-        "organisation": offer.organisation,
-        "needs": list(offer.needs),
-        "kommunenummer": offer.kommunenummer,
-        "scope": offer.scope,
-        "address": offer.address,
-        "postnummer": offer.postnummer,
-        "poststed": offer.poststed,
-        "phone": format_phone(offer.phone),
-        "labels": offer.labels,
-    }
-
-
 @dataclass
 class Dialogue:
-    offers: Sequence[Offer]
-    now: datetime | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    index: CatalogueIndex
+    states: StateStore = field(default_factory=MemoryStateStore)
+    record_unmet: UnmetRecorder | None = None
+    radius_km: float = 50.0
 
-    def answer(self, text: str) -> Answer:
+    def answer(self, conversation: str, text: str, now: datetime) -> Answer:
+        state = self.states.load(conversation, now)
+        action = followups().get(fold(text))
         u = understand(text)
-        lang = u.language
-        if u.intent != "find_offer":
-            return Answer(u, (), gettext(lang, "I help you find free help and activities near "
-                                               "you. Tell me what you need and where you live."))
-        found = match(self.offers, Query(u.needs, u.place.kommunenummer if u.place else None))
+        lang = u.language if len(fold(text).split()) > 1 or state.updated is None \
+            else state.language
+        if u.crisis:
+            # Crisis first and alone; keep the context so help can follow when they are ready.
+            self.states.save(conversation, state.touch(now, language=lang))
+            kind = u.crisis_kind or "unclear"
+            return self._answer(u, Reply("crisis", lang, crisis_kind=kind,
+                                         lines=tuple(lines_for(f"crisis:{kind}"))))
+        if action == "delete":
+            self.states.delete(conversation)
+            return self._answer(u, Reply("deleted", lang))
+        if action == "more":
+            return self._more(conversation, u, state, lang, now)
+        reply, state = self._respond(u, state, lang, now)
+        if reply.kind == "deleted":
+            self.states.delete(conversation)
+        else:
+            self.states.save(conversation, state.touch(now, language=lang))
+        return self._answer(u, reply)
+
+    # ------------------------------------------------------------------ the turn
+    def _respond(self, u: Understanding, state: ConversationState, lang: str, now: datetime
+                 ) -> tuple[Reply, ConversationState]:
+        intent = u.intent
+        continuing = state.pending is not None and (u.needs or u.place) and intent in (
+            "find_offer", "out_of_scope", "greeting", "thanks")
+        if intent == "find_offer" or continuing:
+            needs = u.needs or state.needs
+            place = u.place or state.place
+            return self._offers(needs, place, u, state, lang, now)
+        if intent == "nav_question":
+            matches = self._search(("nav_help",), u.place or state.place, now, text="")
+            no_nav = tuple(m for m in matches if m.offer.label("no_nav") is not False)[:PAGE]
+            return Reply("nav", lang, lines=tuple(lines_for("nav")), matches=no_nav,
+                         place=u.place or state.place), state
+        if intent == "human":
+            return Reply("human", lang, lines=tuple(lines_for("human"))), state
+        if intent == "volunteer":
+            return Reply("volunteer", lang), state
+        return Reply(intent, lang), state
+
+    def _offers(self, needs: tuple[str, ...], place: Place | None, u: Understanding,
+                state: ConversationState, lang: str, now: datetime
+                ) -> tuple[Reply, ConversationState]:
+        if needs and place is None:
+            return Reply("ask_place", lang, need=needs[0]), \
+                state.touch(now, needs=needs, place=None, pending="place", shown=())
+        if place is not None and not needs:
+            return Reply("ask_need", lang, place=place), \
+                state.touch(now, needs=(), place=place, pending="need", shown=())
+        if not needs:
+            return Reply("ask_need", lang), state.touch(now, pending="need", shown=())
+        assert place is not None
+        found = self._search(needs, place, now, text=" ".join(u.organisations))
         if not found:
-            return Answer(u, (), gettext(lang, "I found nothing that fits. Tell me what you "
-                                               "need and where you live."))
-        lines = [gettext(lang, "This may fit:")]
-        for o in found:
-            lines.append(f"• {o.name} ({o.organisation})" + (f", {format_phone(o.phone)}"
-                                                             if o.phone else ""))
-        return Answer(u, tuple(found), "\n".join(lines))
+            if self.record_unmet is not None:
+                self.record_unmet(needs[0], place.kommunenummer, now)
+            wider = self._search(needs, place, now, text="", radius=ALTERNATIVE_RADIUS_KM)
+            return Reply("nothing", lang, need=needs[0], place=place,
+                         alternatives=tuple(wider[:PAGE])), \
+                state.touch(now, needs=needs, place=place, pending=None, shown=())
+        page = tuple(found[:PAGE])
+        return Reply("offers", lang, need=needs[0], place=place, matches=page,
+                     more_available=len(found) > PAGE), \
+            state.touch(now, needs=needs, place=place, pending=None,
+                        shown=tuple(m.offer.id for m in page))
+
+    def _more(self, conversation: str, u: Understanding, state: ConversationState, lang: str,
+              now: datetime) -> Answer:
+        if not state.needs or state.place is None:
+            return self._answer(u, Reply("ask_need", lang))
+        found = [m for m in self._search(state.needs, state.place, now, text="")
+                 if m.offer.id not in state.shown]
+        page = tuple(found[:PAGE])
+        self.states.save(conversation, state.touch(
+            now, language=lang, shown=state.shown + tuple(m.offer.id for m in page)))
+        kind = "offers" if page else "no_more"
+        return self._answer(u, Reply(kind, lang, need=state.needs[0], place=state.place,
+                                     matches=page, more_available=len(found) > PAGE,
+                                     continued=True))
+
+    def _search(self, needs: tuple[str, ...], place: Place | None, now: datetime, text: str,
+                radius: float | None = None) -> list[Match]:
+        query = Query(needs=needs, kommunenummer=place.kommunenummer if place else None,
+                      bydel_id=place.bydel_id if place else None, text=text,
+                      radius_km=radius or self.radius_km)
+        return match(self.index, query, now)
+
+    def _answer(self, u: Understanding, reply: Reply) -> Answer:
+        return Answer(u, reply, render_text(reply))
+
+
+__all__ = ["Answer", "Dialogue", "Helpline"]

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, Time
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -156,3 +167,16 @@ class Attribute(Base):
     link_entity: Mapped[str] = mapped_column(String(32), default="service")
     taxonomy_term_id: Mapped[str] = mapped_column(ForeignKey("taxonomy_term.id"), index=True)
     value: Mapped[str | None] = mapped_column(String(64))
+
+
+class UnmetNeed(Base):
+    """Extension: how often a need found no offer, per kommune and ISO week; nothing else."""
+
+    __tablename__ = "unmet_need"
+    __table_args__ = (UniqueConstraint("need", "kommunenummer", "week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    need: Mapped[str] = mapped_column(String(32))
+    kommunenummer: Mapped[str] = mapped_column(String(4), default="")
+    week: Mapped[str] = mapped_column(String(8))
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,14 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+from losen.catalogue.textfold import fold
+
 from .classifier import NaiveBayes, features
 from .examples import load_examples
 from .language import detect_language
 from .lexicon import Hit, Lexicon, lexicon
-from .normalise import normalise, variants
+from .normalise import Tokens, normalise, variants
 from .placefinder import find_place, place_names
 from .resources import data_lines
-from .result import INTENTS, Understanding
+from .result import INTENTS, Place, Understanding
 
 MAX_CHARS = 2000
 """Longer messages are read up to here: enough for any real question, bounded in cost."""
@@ -42,6 +44,7 @@ class Model:
     """Words that are never typos: frequent words, dialect forms, place names."""
     intents: NaiveBayes
     commands: dict[str, str]
+    fillers: frozenset[str]
 
 
 def _common_words() -> frozenset[str]:
@@ -64,8 +67,9 @@ def model() -> Model:
         labels = [h.label for h in lex.match(tokens.normal)]
         samples.append((features(tokens.normal, labels), ex.intent))
     commands = {cmd: intent for cmd, intent, *_ in data_lines("commands.tsv")}
+    fillers = frozenset(fold(row[0]) for row in data_lines("fillers.txt"))
     return Model(lex, vocabulary | frozenset(example_words), protected,
-                 NaiveBayes.train(samples), commands)
+                 NaiveBayes.train(samples), commands, fillers)
 
 
 def crisis_kind(hits: list[Hit]) -> str | None:
@@ -122,6 +126,15 @@ SERVED = ("find_offer", "volunteer", "nav_question")
 a message about the weather or a film is never answered as a request for help."""
 
 
+def place_only(tokens: Tokens, place: Place | None, fillers: frozenset[str]) -> bool:
+    """Is the message just a place, as an answer to "where do you live?" would be?"""
+    if place is None:
+        return False
+    name_words = set(fold(place.name).split()) | {place.postnummer or ""}
+    rest = [w for w in tokens.folded if w not in name_words and w not in fillers]
+    return len(rest) <= 1 and len(tokens.folded) <= 8
+
+
 def has_evidence(intent: str, hits: list[Hit], need_weight: float, has_place: bool) -> bool:
     """Is there a word that asks for this? A weak need word ("film", "pappa") counts only
     together with a request ("finnes det", "trenger")."""
@@ -171,6 +184,8 @@ def understand(text: str) -> Understanding:
         intent = m.commands[command]
     else:
         evidence = {i for i in SERVED if has_evidence(i, hits, need_weight, place is not None)}
+        if place_only(tokens, place, m.fillers) and "oos" not in {h.label for h in hits}:
+            evidence.add("find_offer")  # a bare place answers "where do you live?"
         intent = decide_intent(probabilities, cue_scores(hits, need_weight, place is not None),
                                needs, evidence)
     keep_needs = intent in ("find_offer", "volunteer")

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from losen.locales import LANGUAGES, compile_po, gettext, translations
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"gettext": (2,), "ngettext": (2, 3), "N_": None}
+KEYWORDS = {"gettext": (2,), "_": (2,), "ngettext": (2, 3), "N_": None}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

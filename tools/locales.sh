@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel extract -F babel.cfg --no-location --sort-output \
-  -k gettext:2 -k ngettext:2,3 -k N_ --project=losen -o locales/losen.pot bot intents catalogue
+  --no-default-keywords -k gettext:2 -k _:2 -k ngettext:2,3 -k N_ --project=losen -o locales/losen.pot bot intents catalogue
 for lang in nb nn en; do
   if [ -f "locales/$lang/LC_MESSAGES/losen.po" ]; then
     pybabel update --no-fuzzy-matching -i locales/losen.pot -d locales -D losen -l "$lang"

@@ -1,0 +1,26 @@
+"""What the dialogue decided to say, before any channel turns it into text or buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from losen.catalogue.matching import Match
+from losen.intents import Place
+
+from .helplines import Helpline
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str
+    """crisis, offers, no_more, nothing, ask_place, ask_need, nav, human, volunteer, deleted,
+    or the small-talk intents (greeting, thanks, goodbye, help, privacy, out_of_scope)."""
+    lang: str
+    need: str | None = None
+    place: Place | None = None
+    matches: tuple[Match, ...] = ()
+    alternatives: tuple[Match, ...] = ()
+    lines: tuple[Helpline, ...] = ()
+    more_available: bool = False
+    continued: bool = False
+    crisis_kind: str | None = None
