@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from losen.catalogue.db import open_database
-from losen.catalogue.matching import CatalogueIndex
+from losen.catalogue.matching import CatalogueIndex, settle
 from losen.catalogue.records import Offer
 from losen.catalogue.stats import UnmetNeeds
 from losen.catalogue.store import load_offers
@@ -33,8 +33,9 @@ class App:
 
     def dialogue(self) -> Dialogue:
         """The one dialogue every channel uses, over the catalogue as it is now."""
-        return Dialogue(CatalogueIndex(self.offers()), MemoryStateStore(),
-                        record_unmet=UnmetNeeds(self.sessions).record)
+        index = CatalogueIndex(self.offers())
+        settle()
+        return Dialogue(index, MemoryStateStore(), record_unmet=UnmetNeeds(self.sessions).record)
 
 
 def open_app(url: str | None = None, demo: bool = False) -> App:

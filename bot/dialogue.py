@@ -94,7 +94,8 @@ class Dialogue:
             place = u.place or state.place
             return self._offers(needs, place, u, state, lang, now)
         if intent == "nav_question":
-            matches = self._search(("nav_help",), u.place or state.place, now, text="")
+            matches = self._search(("nav_help",), u.place or state.place, now, text="",
+                                   limit=PAGE * 2)
             no_nav = tuple(m for m in matches if m.offer.label("no_nav") is not False)[:PAGE]
             return Reply("nav", lang, lines=tuple(lines_for("nav")), matches=no_nav,
                          place=u.place or state.place), state
@@ -116,11 +117,12 @@ class Dialogue:
         if not needs:
             return Reply("ask_need", lang), state.touch(now, pending="need", shown=())
         assert place is not None
-        found = self._search(needs, place, now, text=" ".join(u.organisations))
+        found = self._search(needs, place, now, text=" ".join(u.organisations), limit=PAGE + 1)
         if not found:
             if self.record_unmet is not None:
                 self.record_unmet(needs[0], place.kommunenummer, now)
-            wider = self._search(needs, place, now, text="", radius=ALTERNATIVE_RADIUS_KM)
+            wider = self._search(needs, place, now, text="", radius=ALTERNATIVE_RADIUS_KM,
+                                 limit=PAGE)
             return Reply("nothing", lang, need=needs[0], place=place,
                          alternatives=tuple(wider[:PAGE])), \
                 state.touch(now, needs=needs, place=place, pending=None, shown=())
@@ -134,7 +136,8 @@ class Dialogue:
               now: datetime) -> Answer:
         if not state.needs or state.place is None:
             return self._answer(u, Reply("ask_need", lang))
-        found = [m for m in self._search(state.needs, state.place, now, text="")
+        found = [m for m in self._search(state.needs, state.place, now, text="",
+                                         limit=len(state.shown) + PAGE + 1)
                  if m.offer.id not in state.shown]
         page = tuple(found[:PAGE])
         self.states.save(conversation, state.touch(
@@ -145,11 +148,11 @@ class Dialogue:
                                      continued=True))
 
     def _search(self, needs: tuple[str, ...], place: Place | None, now: datetime, text: str,
-                radius: float | None = None) -> list[Match]:
+                radius: float | None = None, limit: int | None = None) -> list[Match]:
         query = Query(needs=needs, kommunenummer=place.kommunenummer if place else None,
                       bydel_id=place.bydel_id if place else None, text=text,
                       radius_km=radius or self.radius_km)
-        return match(self.index, query, now)
+        return match(self.index, query, now, limit)
 
     def _answer(self, u: Understanding, reply: Reply) -> Answer:
         return Answer(u, reply, render_text(reply))

@@ -164,13 +164,31 @@ def count_offers(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Service)) or 0
 
 
+LOAD_CHUNK = 5000
+
+
 def load_offers(session: Session) -> list[Offer]:
-    """Every offer in the catalogue, assembled from the HSDS tables, ordered by id."""
+    """Every offer in the catalogue, assembled from the HSDS tables, ordered by id.
+
+    Read a few thousand services at a time, so that the rows in flight stay small: loading a
+    hundred thousand offers then peaks near what the offers themselves take.
+    """
     orgs = dict(session.execute(select(Organization.id, Organization.name)).all())
-    phones = dict(session.execute(select(Phone.service_id, Phone.number).order_by(Phone.id)).all())
+    ids = list(session.scalars(select(Service.id).order_by(Service.id)))
+    shared: dict[object, object] = {}
+    offers: list[Offer] = []
+    for i in range(0, len(ids), LOAD_CHUNK):
+        offers.extend(_load_chunk(session, ids[i:i + LOAD_CHUNK], orgs, shared))
+    return offers
+
+
+def _load_chunk(session: Session, ids: list[str], orgs: dict[str, str],
+                shared: dict[object, object]) -> list[Offer]:
+    phones = dict(session.execute(select(Phone.service_id, Phone.number)
+                                  .where(Phone.service_id.in_(ids)).order_by(Phone.id)).all())
     areas: dict[str, str | None] = dict(session.execute(
         select(ServiceArea.service_id, ServiceArea.extent)
-        .where(ServiceArea.extent_type == "kommunenummer")
+        .where(ServiceArea.extent_type == "kommunenummer", ServiceArea.service_id.in_(ids))
     ).all())
     places: dict[str, tuple] = {}
     for row in session.execute(
@@ -178,13 +196,14 @@ def load_offers(session: Session) -> list[Offer]:
                Address.address_1, Address.postal_code, Address.city)
         .join(Location, Location.id == ServiceAtLocation.location_id)
         .outerjoin(Address, Address.location_id == Location.id)
+        .where(ServiceAtLocation.service_id.in_(ids))
         .order_by(ServiceAtLocation.id)
     ):
         places.setdefault(row[0], row[1:])
     schedules: dict[str, list[ScheduleItem]] = defaultdict(list)
     for sched_sid, byday, opens, closes, text in session.execute(
         select(Schedule.service_id, Schedule.byday, Schedule.opens_at, Schedule.closes_at,
-               Schedule.description).order_by(Schedule.id)
+               Schedule.description).where(Schedule.service_id.in_(ids)).order_by(Schedule.id)
     ):
         if text is not None and opens is None:
             schedules[sched_sid or ""].append(ScheduleItem(text=text))
@@ -193,7 +212,8 @@ def load_offers(session: Session) -> list[Offer]:
             schedules[sched_sid or ""].append(ScheduleItem(days=days, opens=opens, closes=closes))
     languages: dict[str, list[str]] = defaultdict(list)
     for sid, code in session.execute(
-        select(Language.service_id, Language.code).order_by(Language.id)
+        select(Language.service_id, Language.code).where(Language.service_id.in_(ids))
+        .order_by(Language.id)
     ):
         languages[sid].append(code)
     need_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -202,7 +222,7 @@ def load_offers(session: Session) -> list[Offer]:
     for sid, tax, code, value in session.execute(
         select(Attribute.link_id, TaxonomyTerm.taxonomy_id, TaxonomyTerm.code, Attribute.value)
         .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
-        .where(Attribute.link_entity == "service")
+        .where(Attribute.link_entity == "service", Attribute.link_id.in_(ids))
     ):
         if tax == NEEDS_TAXONOMY:
             need_rows[sid].append((int(value or 0), code))
@@ -211,19 +231,30 @@ def load_offers(session: Session) -> list[Offer]:
         elif tax == LABELS_TAXONOMY:
             label_rows[sid][code] = value == "true"
 
+    # Many offers share organisation, place, hours and labels: share one object for each.
+    def same(value):  # type: ignore[no-untyped-def]
+        return shared.setdefault(value, value)
+
     offers = []
-    for s in session.scalars(select(Service).order_by(Service.id)):
-        lat, lon, address, postnummer, poststed = places.get(s.id, (None, None, "", "", ""))
+    for sid, org_id, name, description, scope, email, url, assured in session.execute(
+        select(Service.id, Service.organization_id, Service.name, Service.description,
+               Service.scope, Service.email, Service.url, Service.assured_date)
+        .where(Service.id.in_(ids)).order_by(Service.id)
+    ):
+        lat, lon, address, postnummer, poststed = places.get(sid, (None, None, "", "", ""))
+        label_items = tuple(sorted(label_rows[sid].items()))
         offers.append(Offer(
-            id=s.id, organisation=orgs[s.organization_id], name=s.name,
-            description=s.description or "",
-            needs=tuple(code for _, code in sorted(need_rows[s.id])),
-            kommunenummer=areas.get(s.id), scope=s.scope,  # type: ignore[arg-type]
-            address=address or "", postnummer=postnummer or "", poststed=poststed or "",
-            latitude=lat, longitude=lon, phone=phones.get(s.id, ""), email=s.email or "",
-            website=s.url or "", schedule=tuple(schedules[s.id]),
-            audience=tuple(code for _, code in sorted(audience_rows[s.id])),
-            languages=tuple(languages[s.id]), labels=dict(label_rows[s.id]),
-            last_verified=s.assured_date,
+            id=sid, organisation=same(orgs[org_id]), name=name,
+            description=description or "",
+            needs=same(tuple(code for _, code in sorted(need_rows[sid]))),
+            kommunenummer=same(areas.get(sid)), scope=same(scope),
+            address=address or "", postnummer=same(postnummer or ""),
+            poststed=same(poststed or ""), latitude=lat, longitude=lon,
+            phone=phones.get(sid, ""), email=email or "", website=url or "",
+            schedule=same(tuple(schedules[sid])),
+            audience=same(tuple(code for _, code in sorted(audience_rows[sid]))),
+            languages=same(tuple(languages[sid])),
+            labels=shared.setdefault(("labels", label_items), dict(label_items)),  # type: ignore[arg-type]
+            last_verified=same(assured),
         ))
     return offers

@@ -61,6 +61,21 @@ class NaiveBayes:
             for label, prior in self.priors.items()
         }
 
+    def indicative(self, feats: Sequence[str], label: str, ratio: float = 8.0) -> list[str]:
+        """Word features far likelier under ``label`` than under any other class: evidence
+        the classifier learned from the examples, not just a lean of the priors."""
+        own = self.log_likelihood.get(label, {})
+        threshold = math.log(ratio)
+        found = []
+        for f in feats:
+            if not f.startswith(("w:", "b:")) or f not in own:
+                continue
+            others = max(self.log_likelihood[c].get(f, self.unseen[c])
+                         for c in self.priors if c != label)
+            if own[f] - others >= threshold:
+                found.append(f)
+        return found
+
     def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
         s = self.scores(feats)
         top = max(s.values())
