@@ -148,8 +148,12 @@ def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Pla
             place = _resolve(name, names)
             if place is not None:
                 return place
-    for word in words:
-        if len(word) < 5 or not word.isalpha() or word in known_words or word in tokens.corrected:
+    for i, word in enumerate(words):
+        if len(word) < 4 or not word.isalpha() or word in known_words or word in tokens.corrected:
+            continue
+        # Only where a place is likely: after "i"/"på"/…, written with a capital, or a long word.
+        placelike = (i > 0 and words[i - 1] in LOCATIVE) or tokens.capitalised[i] or len(word) >= 7
+        if not placelike:
             continue
         # One slip (a letter missing, extra, wrong or two swapped: "Bergn", "Bregen"); two in
         # long names ("Kristiansnad"). Among equally close names a kommune beats a bydel, a
@@ -157,6 +161,8 @@ def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Pla
         edits = 2 if len(word) >= 8 else 1
         candidates = process.extract(word, names.fuzzy_names, scorer=DamerauLevenshtein.distance,
                                      score_cutoff=edits, limit=20)
+        if len(word) == 4:  # short words: only two letters swapped ("Olso")
+            candidates = [c for c in candidates if sorted(c[0]) == sorted(word)]
         best = min(
             ((dist, *_rank(name, names)) for name, dist, _ in candidates),
             default=None,
