@@ -132,3 +132,32 @@ def test_run_without_a_token_says_what_to_set(db: str) -> None:
     done = losen("run", db=db)
     assert done.returncode != 0
     assert "LOSEN_TELEGRAM_TOKEN" in done.stderr and "losen chat" in done.stderr
+
+
+def test_ask_explain_prints_the_score_parts(db: str) -> None:
+    losen("catalogue", "import", str(DATA / "small.csv"), db=db)
+    done = losen("ask", "--json", "--explain", "--now", "2026-11-24T13:00",
+                 "trenger mat på Tøyen", db=db)
+    answer = json.loads(done.stdout)
+    assert answer["offers"][0]["id"] == "t-oslo-mat"
+    assert answer["offers"][0]["open"] == "open"
+    assert "need" in answer["offers"][0]["explain"] and "place" in answer["offers"][0]["explain"]
+
+
+def test_now_changes_what_is_open(db: str) -> None:
+    losen("catalogue", "import", str(DATA / "small.csv"), db=db)
+    tuesday = json.loads(losen("ask", "--json", "--now", "2026-11-24T13:00", "mat i Oslo",
+                               db=db).stdout)
+    wednesday = json.loads(losen("ask", "--json", "--now", "2026-11-25T13:00", "mat i Oslo",
+                                 db=db).stdout)
+    assert tuesday["offers"][0]["open"] == "open"
+    assert wednesday["offers"][0]["open"] == "next"
+
+
+def test_stats_unmet_counts_needs_without_user_data(db: str) -> None:
+    losen("catalogue", "import", str(DATA / "small.csv"), db=db)
+    losen("ask", "--jsonl", "--now", "2026-11-24T13:00", db=db,
+          stdin="trenger gjeldsrådgivning i Alta\ngjeldshjelp Alta\n")
+    out = losen("stats", "unmet", db=db).stdout
+    assert "2026-W48\t5601 Alta\tmoney\t2" in out
+    assert "gjeld" not in out.lower().replace("money", "")
