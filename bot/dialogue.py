@@ -18,7 +18,7 @@ from losen.catalogue.matching import CatalogueIndex, Match, Query, match
 from losen.catalogue.textfold import fold
 from losen.intents import Place, Understanding, understand
 
-from .helplines import Helpline, lines_for
+from .helplines import lines_for
 from .render import offer_json, render_text
 from .reply import Reply
 from .state import ConversationState, MemoryStateStore, StateStore
@@ -157,5 +157,3 @@ class Dialogue:
     def _answer(self, u: Understanding, reply: Reply) -> Answer:
         return Answer(u, reply, render_text(reply))
 
-
-__all__ = ["Answer", "Dialogue", "Helpline"]

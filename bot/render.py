@@ -15,7 +15,6 @@ from losen.catalogue.opening import Opening
 from losen.catalogue.places import register
 from losen.catalogue.taxonomy import labels, needs
 from losen.locales import gettext as _
-from losen.locales import ngettext
 
 from .reply import Reply
 
@@ -205,4 +204,3 @@ def offer_json(m: Match, explain: bool = False) -> dict[str, Any]:
     return data
 
 
-__all__ = ["ngettext", "offer_json", "render_text"]

@@ -162,6 +162,16 @@ def test_words_that_are_also_places_need_context(text: str) -> None:
     assert understand(text).place is None, text
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("bor i Guovdageaidnu", "kommune"), ("postnummer 9990", "postnummer"),
+     ("noe på Tøyen", "bydel"), ("mat i Sandvika", "poststed")],
+)
+def test_the_kind_of_place_is_reported(text: str, kind: str) -> None:
+    place = understand(text).place
+    assert place is not None and place.kind == kind, text
+
+
 def test_bydel_is_reported_with_its_kommune() -> None:
     place = understand("matutdeling på Grünerløkka").place
     assert place is not None
