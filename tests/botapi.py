@@ -1,0 +1,111 @@
+"""A minimal Telegram Bot API server on 127.0.0.1 for tests: the methods Losen uses, over real
+HTTP, so python-telegram-bot runs unmodified against it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Losen", "username": "losen_test_bot"}
+
+
+class FakeBotApi:
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []
+        self._next_update = 1
+        self._next_message = 1000
+        self._lock = threading.Lock()
+        self.port = _free_port()
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["GET", "POST"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
+                                                     log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("Bot API test server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def push_text(self, chat_id: int, text: str) -> None:
+        with self._lock:
+            self.updates.append({
+                "update_id": self._next_update,
+                "message": {
+                    "message_id": self._next_message, "date": int(time.time()), "text": text,
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+                    **({"entities": [{"type": "bot_command", "offset": 0,
+                                      "length": len(text.split()[0])}]}
+                       if text.startswith("/") else {}),
+                },
+            })
+            self._next_update += 1
+            self._next_message += 1
+
+    async def _call(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        params: dict[str, Any] = dict(request.query_params)
+        if request.method == "POST":
+            body = await request.body()
+            if body:
+                ctype = request.headers.get("content-type", "")
+                if "json" in ctype:
+                    params.update(json.loads(body))
+                else:
+                    params.update(dict(await request.form()))
+        if method == "getMe":
+            return _ok(BOT_USER)
+        if method in ("deleteWebhook", "setMyCommands", "close", "logOut"):
+            return _ok(True)
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            timeout = float(params.get("timeout") or 0)
+            deadline = time.monotonic() + min(timeout, 1.0)
+            while True:
+                with self._lock:
+                    ready = [u for u in self.updates if u["update_id"] >= offset]
+                if ready or time.monotonic() >= deadline:
+                    return _ok(ready)
+                await asyncio.sleep(0.01)
+        if method == "sendMessage":
+            with self._lock:
+                self._next_message += 1
+                message = {"message_id": self._next_message, "date": int(time.time()),
+                           "chat": {"id": int(params["chat_id"]), "type": "private"},
+                           "from": BOT_USER, "text": params.get("text", "")}
+                self.sent.append({**params, "message_id": self._next_message})
+            return _ok(message)
+        return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"},
+                            status_code=404)
+
+
+def _ok(result: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, "result": result})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
