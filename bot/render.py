@@ -51,10 +51,9 @@ def where_text(m: Match, lang: str) -> str:
     if o.scope == "national":
         return _(lang, "Nationwide, by phone or online")
     parts = [p for p in (o.address, " ".join(x for x in (o.postnummer, o.poststed) if x)) if p]
-    bydel = next((b.name for b in register().bydeler.values()
-                  if o.postnummer and o.postnummer in b.postal_codes), None)
-    if bydel:
-        parts.append(bydel)
+    bydel = register().bydel_for_postal_code(o.postnummer) if o.postnummer else None
+    if bydel is not None:
+        parts.append(bydel.name)
     if m.area == "nearby" and m.distance_km is not None:
         parts.append(_(lang, "about {km} km away", km=str(round(m.distance_km))))
     return ", ".join(parts) or (o.poststed or "")

@@ -19,7 +19,15 @@ from .errors import ImportProblem, ImportRefused
 from .places import PlaceRegister, register
 from .records import Offer
 from .schedule import RRULE_DAYS, ScheduleItem, format_schedule
-from .store import AUDIENCE_TAXONOMY, LABELS_TAXONOMY, NEEDS_TAXONOMY, organization_id, term_id
+from .store import (
+    AUDIENCE_TAXONOMY,
+    LABELS_TAXONOMY,
+    NEEDS_TAXONOMY,
+    location_rows,
+    organization_id,
+    service_areas,
+    term_id,
+)
 from .taxonomy import labels, needs
 
 HSDS_PROFILE = "https://openreferral.org/imports/hsds/"
@@ -49,37 +57,12 @@ def offer_to_hsds(offer: Offer, places: PlaceRegister | None = None) -> dict[str
     places = places or register()
     sid = offer.id
     org_id = organization_id(offer.organisation)
-    areas: list[dict[str, Any]] = []
-    if offer.scope == "national":
-        areas.append({"id": f"{sid}:area", "service_id": sid, "name": "Norge", "extent": "NO",
-                      "extent_type": "country"})
-    elif offer.kommunenummer:
-        kommune = places.kommune(offer.kommunenummer)
-        areas.append({"id": f"{sid}:area", "service_id": sid,
-                      "name": kommune.name_no if kommune else "", "extent": offer.kommunenummer,
-                      "extent_type": "kommunenummer"})
-        if offer.scope == "regional":
-            fylke = places.fylke(offer.kommunenummer)
-            areas.append({"id": f"{sid}:area:fylke", "service_id": sid,
-                          "name": fylke.name if fylke else "", "extent": offer.kommunenummer[:2],
-                          "extent_type": "fylkesnummer"})
+    areas = service_areas(offer, places)
     locations = []
-    if offer.address or offer.postnummer or offer.latitude is not None:
-        loc = f"loc-{sid}"
-        fylke = places.fylke(offer.kommunenummer) if offer.kommunenummer else None
-        locations.append({
-            "id": f"{sid}@{loc}", "service_id": sid, "location_id": loc,
-            "location": {
-                "id": loc, "organization_id": org_id, "location_type": "physical",
-                "name": offer.name, "latitude": offer.latitude, "longitude": offer.longitude,
-                "addresses": [{
-                    "id": f"{loc}:address", "location_id": loc, "address_1": offer.address,
-                    "city": offer.poststed, "region": offer.kommunenummer,
-                    "state_province": fylke.name if fylke else "",
-                    "postal_code": offer.postnummer, "country": "NO", "address_type": "physical",
-                }],
-            },
-        })
+    where = location_rows(offer, places)
+    if where is not None:
+        location, address, service_at_location = where
+        locations.append({**service_at_location, "location": {**location, "addresses": [address]}})
     need_terms, label_terms = needs().terms, labels().terms
     attributes = [
         _attribute(sid, NEEDS_TAXONOMY, n, need_terms[n].label("nb"), str(i))

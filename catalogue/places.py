@@ -95,6 +95,7 @@ class PlaceRegister:
     _by_name: dict[str, list[Kommune]] = field(default_factory=dict, repr=False)
     _by_poststed: dict[str, list[PostalCode]] = field(default_factory=dict, repr=False)
     _by_bydel_name: dict[str, list[BydelHit]] = field(default_factory=dict, repr=False)
+    _bydel_by_code: dict[str, Bydel] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for k in self.kommuner.values():
@@ -107,6 +108,8 @@ class PlaceRegister:
                 self._by_bydel_name.setdefault(fold(name), []).append(BydelHit(b))
             for n in b.neighbourhoods:
                 self._by_bydel_name.setdefault(fold(n.name), []).append(BydelHit(b, n))
+            for code in b.postal_codes:
+                self._bydel_by_code.setdefault(code, b)
 
     # -- lookups -------------------------------------------------------------------------
     def kommune(self, nr: str) -> Kommune | None:
@@ -141,10 +144,7 @@ class PlaceRegister:
         return list(self._by_bydel_name.get(fold(name), ()))
 
     def bydel_for_postal_code(self, code: str) -> Bydel | None:
-        for b in self.bydeler.values():
-            if code in b.postal_codes:
-                return b
-        return None
+        return self._bydel_by_code.get(code)
 
     def known_names(self) -> dict[str, str]:
         """Every folded name the register can recognise, with its kind, for fuzzy matching."""

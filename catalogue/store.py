@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from .places import register
+from .places import PlaceRegister, register
 from .records import Offer
 from .schedule import RRULE_DAYS, ScheduleItem
 from .taxonomy import labels, needs
@@ -76,6 +77,42 @@ def _ensure_terms(session: Session, audience: set[str]) -> None:
     session.flush()
 
 
+def service_areas(o: Offer, places: PlaceRegister) -> list[dict[str, Any]]:
+    """HSDS service_area rows: the kommune (and fylke when regional), or Norway."""
+    sid = o.id
+    if o.scope == "national":
+        return [dict(id=f"{sid}:area", service_id=sid, name="Norge", extent="NO",
+                     extent_type="country")]
+    if not o.kommunenummer:
+        return []
+    kommune = places.kommune(o.kommunenummer)
+    areas = [dict(id=f"{sid}:area", service_id=sid, name=kommune.name_no if kommune else "",
+                  extent=o.kommunenummer, extent_type="kommunenummer")]
+    if o.scope == "regional":
+        fylke = places.fylke(o.kommunenummer)
+        areas.append(dict(id=f"{sid}:area:fylke", service_id=sid,
+                          name=fylke.name if fylke else "", extent=o.kommunenummer[:2],
+                          extent_type="fylkesnummer"))
+    return areas
+
+
+def location_rows(o: Offer, places: PlaceRegister
+                  ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
+    """HSDS location, address and service_at_location rows, or None for an offer without
+    a place (a phone line). Storage and the HSDS export both build from these."""
+    if not (o.address or o.postnummer or o.latitude is not None):
+        return None
+    loc = f"loc-{o.id}"
+    fylke = places.fylke(o.kommunenummer) if o.kommunenummer else None
+    location = dict(id=loc, organization_id=organization_id(o.organisation),
+                    location_type="physical", name=o.name, latitude=o.latitude,
+                    longitude=o.longitude)
+    address = dict(id=f"{loc}:address", location_id=loc, address_1=o.address, city=o.poststed,
+                   region=o.kommunenummer, state_province=fylke.name if fylke else "",
+                   postal_code=o.postnummer, country="NO", address_type="physical")
+    return location, address, dict(id=f"{o.id}@{loc}", service_id=o.id, location_id=loc)
+
+
 def delete_offers(session: Session, ids: Sequence[str]) -> None:
     for chunk in _chunks(list(ids)):
         loc_ids = [f"loc-{i}" for i in chunk]
@@ -111,31 +148,13 @@ def save_offers(session: Session, offers: Sequence[Offer]) -> None:
             description=o.description, url=o.website or None, email=o.email or None,
             status="active", assured_date=o.last_verified, last_modified=now, scope=o.scope,
         ))
-        if o.scope == "national":
-            rows[ServiceArea].append(dict(id=f"{sid}:area", service_id=sid, name="Norge",
-                                          extent="NO", extent_type="country"))
-        elif o.kommunenummer:
-            kommune = places.kommune(o.kommunenummer)
-            fylke = places.fylke(o.kommunenummer)
-            rows[ServiceArea].append(dict(
-                id=f"{sid}:area", service_id=sid, name=kommune.name_no if kommune else "",
-                extent=o.kommunenummer, extent_type="kommunenummer"))
-            if o.scope == "regional":
-                rows[ServiceArea].append(dict(
-                    id=f"{sid}:area:fylke", service_id=sid, name=fylke.name if fylke else "",
-                    extent=o.kommunenummer[:2], extent_type="fylkesnummer"))
-        if o.address or o.postnummer or o.latitude is not None:
-            loc = f"loc-{sid}"
-            fylke = places.fylke(o.kommunenummer) if o.kommunenummer else None
-            rows[Location].append(dict(id=loc, organization_id=organization_id(o.organisation),
-                                       location_type="physical", name=o.name,
-                                       latitude=o.latitude, longitude=o.longitude))
-            rows[Address].append(dict(id=f"{loc}:address", location_id=loc, address_1=o.address,
-                                      city=o.poststed, region=o.kommunenummer,
-                                      state_province=fylke.name if fylke else "",
-                                      postal_code=o.postnummer, country="NO",
-                                      address_type="physical"))
-            rows[ServiceAtLocation].append(dict(id=f"{sid}@{loc}", service_id=sid, location_id=loc))
+        rows[ServiceArea].extend(service_areas(o, places))
+        where = location_rows(o, places)
+        if where is not None:
+            location, address, service_at_location = where
+            rows[Location].append(location)
+            rows[Address].append(address)
+            rows[ServiceAtLocation].append(service_at_location)
         if o.phone:
             rows[Phone].append(dict(id=f"{sid}:phone", service_id=sid, number=o.phone, type="voice"))
         for i, item in enumerate(o.schedule):
