@@ -9,7 +9,7 @@ back into the spreadsheet form and validates it with the very same rules as the 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from losen.locales import N_
@@ -108,8 +108,6 @@ def _schedule_text(items: list[dict[str, Any]]) -> str:
     parsed = []
     for s in sorted(items, key=lambda s: str(s.get("id", ""))):
         if s.get("opens_at") and s.get("closes_at") and s.get("byday"):
-            from datetime import time
-
             days = tuple(RRULE_DAYS.index(d.strip()) for d in s["byday"].split(",")
                          if d.strip() in RRULE_DAYS)
             parsed.append(ScheduleItem(days=days, opens=time.fromisoformat(s["opens_at"][:5]),
