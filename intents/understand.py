@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from losen.catalogue.textfold import fold
 
 from .classifier import NaiveBayes, features
-from .examples import load_examples
+from .examples import Example, load_examples
 from .language import detect_language
 from .lexicon import Hit, Lexicon, lexicon
 from .normalise import Tokens, normalise, variants
@@ -63,6 +64,11 @@ def _common_words() -> frozenset[str]:
 
 @cache
 def model() -> Model:
+    return build_model(load_examples())
+
+
+def build_model(examples: Iterable[Example]) -> Model:
+    """Train on ``examples``; cross-validation in ``bench/`` trains on parts of the file."""
     lex = lexicon()
     names = place_names()
     place_words = {w for name in names.register.known_names() for w in name.split()}
@@ -71,7 +77,7 @@ def model() -> Model:
     vocabulary = lex.words()
     samples = []
     example_words: set[str] = set()
-    for ex in load_examples():
+    for ex in examples:
         tokens = normalise(ex.text, vocabulary, protected)
         example_words.update(w for w in tokens.normal if len(w) >= 4 and w.isalpha())
         labels = [h.label for h in lex.match(tokens.normal)]
@@ -169,8 +175,8 @@ def decide_intent(probabilities: dict[str, float], cues: dict[str, float],
     return best
 
 
-def understand(text: str) -> Understanding:
-    m = model()
+def understand(text: str, trained: Model | None = None) -> Understanding:
+    m = trained or model()
     text = text[:MAX_CHARS]
     tokens = normalise(text, m.vocabulary, m.protected)
     hits = m.lexicon.match(tokens.normal)
