@@ -15,10 +15,13 @@ from importlib import resources
 from typing import Any
 
 from losen.catalogue.matching import CatalogueIndex, Match, Query, match
+from losen.catalogue.taxonomy import needs
 from losen.catalogue.textfold import fold
 from losen.intents import Place, Understanding, understand
 
+from .actions import Action, actions_for
 from .helplines import lines_for
+from .locate import place_at
 from .render import offer_json, render_text
 from .reply import Reply
 from .state import ConversationState, MemoryStateStore, StateStore
@@ -26,6 +29,8 @@ from .state import ConversationState, MemoryStateStore, StateStore
 PAGE = 3
 ALTERNATIVE_RADIUS_KM = 300.0
 UnmetRecorder = Callable[[str, str | None, datetime], None]
+ReportRecorder = Callable[[str, datetime], None]
+"""Called with an offer id when someone taps "not right" under it; never with who tapped."""
 
 
 @cache
@@ -41,6 +46,7 @@ class Answer:
     understanding: Understanding
     reply: Reply
     text: str
+    actions: tuple[Action, ...] = ()
 
     def as_json(self, explain: bool = False) -> dict[str, Any]:
         data = self.understanding.as_json()
@@ -49,6 +55,7 @@ class Answer:
         data["alternatives"] = [offer_json(m, explain) for m in self.reply.alternatives]
         data["reply_kind"] = self.reply.kind
         data["reply"] = self.text
+        data["actions"] = [{"data": a.data, "label": a.label} for a in self.actions]
         return data
 
 
@@ -57,6 +64,7 @@ class Dialogue:
     index: CatalogueIndex
     states: StateStore = field(default_factory=MemoryStateStore)
     record_unmet: UnmetRecorder | None = None
+    record_report: ReportRecorder | None = None
     radius_km: float = 50.0
 
     def answer(self, conversation: str, text: str, now: datetime) -> Answer:
@@ -97,8 +105,11 @@ class Dialogue:
             matches = self._search(("nav_help",), u.place or state.place, now, text="",
                                    limit=PAGE * 2)
             no_nav = tuple(m for m in matches if m.offer.label("no_nav") is not False)[:PAGE]
+            place = u.place or state.place
+            shown = state.touch(now, needs=("nav_help",), place=place, pending=None,
+                                shown=tuple(m.offer.id for m in no_nav)) if no_nav else state
             return Reply("nav", lang, lines=tuple(lines_for("nav")), matches=no_nav,
-                         place=u.place or state.place), state
+                         place=place), shown
         if intent == "human":
             return Reply("human", lang, lines=tuple(lines_for("human"))), state
         if intent == "volunteer":
@@ -145,7 +156,7 @@ class Dialogue:
         kind = "offers" if page else "no_more"
         return self._answer(u, Reply(kind, lang, need=state.needs[0], place=state.place,
                                      matches=page, more_available=len(found) > PAGE,
-                                     continued=True))
+                                     continued=True, first_index=len(state.shown)))
 
     def _search(self, needs: tuple[str, ...], place: Place | None, now: datetime, text: str,
                 radius: float | None = None, limit: int | None = None) -> list[Match]:
@@ -155,5 +166,58 @@ class Dialogue:
         return match(self.index, query, now, limit)
 
     def _answer(self, u: Understanding, reply: Reply) -> Answer:
-        return Answer(u, reply, render_text(reply))
+        return Answer(u, reply, render_text(reply), actions_for(reply))
+
+    # ------------------------------------------------------------------ buttons, places
+    def act(self, conversation: str, data: str, now: datetime) -> Answer:
+        """A button was chosen. ``data`` comes from the person's device: it is checked
+        against this conversation's state and never trusted to name anything else."""
+        state = self.states.load(conversation, now)
+        lang = state.language
+        u = Understanding(intent="find_offer")
+        verb, _, arg = data.partition(":")
+        if verb == "del":
+            self.states.delete(conversation)
+            return self._answer(u, Reply("deleted", lang))
+        if verb == "more" and state.needs and state.place is not None:
+            return self._more(conversation, u, state, lang, now)
+        if verb == "need" and arg in needs().terms:
+            reply, state = self._offers((arg,), state.place, u, state, lang, now)
+            self.states.save(conversation, state.touch(now))
+            return self._answer(u, reply)
+        if verb in ("call", "wrong") and arg.isdigit() and int(arg) < len(state.shown):
+            offer = self.index.offer(state.shown[int(arg)])
+            if offer is not None:
+                if verb == "wrong":
+                    if self.record_report is not None:
+                        self.record_report(offer.id, now)
+                    return self._answer(u, Reply("reported", lang))
+                return self._answer(u, Reply("call", lang, offer=offer))
+        return self._answer(u, Reply("expired", lang))
+
+    def locate(self, conversation: str, lat: float, lon: float, now: datetime) -> Answer:
+        """A shared location: the nearest kommune (and bydel) stands in for a written place."""
+        state = self.states.load(conversation, now)
+        place = place_at(lat, lon)
+        u = Understanding(intent="find_offer", place=place)
+        if place is None:
+            return self._answer(u, Reply("outside", state.language))
+        reply, state = self._offers(state.needs, place, u, state, state.language, now)
+        self.states.save(conversation, state.touch(now))
+        return self._answer(u, reply)
+
+    def set_place(self, conversation: str, text: str, now: datetime) -> Answer:
+        """``/sted Bergen`` sets the place; ``/sted`` alone forgets it."""
+        state = self.states.load(conversation, now)
+        u = understand(text) if text.strip() else Understanding(intent="find_offer")
+        lang = u.language if text.strip() else state.language
+        if u.crisis:
+            return self.answer(conversation, text, now)
+        if u.place is None:
+            self.states.save(conversation, state.touch(now, place=None, pending="place",
+                                                       shown=(), language=lang))
+            return self._answer(u, Reply("place_forgotten", lang))
+        reply, state = self._offers(state.needs, u.place, u, state, lang, now)
+        self.states.save(conversation, state.touch(now, language=lang))
+        return self._answer(u, reply)
 

@@ -109,6 +109,12 @@ def render_text(reply: Reply) -> str:
         if reply.more_available:
             out.append(_(lang, "Write “vis flere” to see more."))
         return "\n".join(out)
+    if kind == "call" and reply.offer is not None:
+        o = reply.offer
+        if not o.phone:
+            return _(lang, "{name} has no phone number in my list.", name=o.name)
+        return _(lang, "{name} – {organisation}: tap the number to call {phone}",
+                 name=o.name, organisation=o.organisation, phone=format_phone(o.phone))
     if kind == "no_more":
         return _(lang, "That is all I have for now. Tell me if you need something else.")
     if kind == "nothing":
@@ -160,6 +166,14 @@ def render_text(reply: Reply) -> str:
                            "remember only what the next answer needs: the kind of help and the "
                            "place. Write /slett to delete it now."),
         "deleted": _(lang, "Done. I have forgotten this conversation."),
+        "reported": _(lang, "Thank you! I pass it on to the people who keep this offer up to "
+                            "date. Nothing about you is passed on."),
+        "expired": _(lang, "That button no longer works. Write what you need and where you "
+                           "live, and I will look again."),
+        "outside": _(lang, "That place does not seem to be in Norway. I only know of offers in "
+                           "Norway: write the name of your kommune or your postal code."),
+        "place_forgotten": _(lang, "I have forgotten your place. Write a new place or postal "
+                                   "code, or share your location."),
         "volunteer": _(lang, "How good that you want to help! Contact your local volunteer "
                              "centre (Frivilligsentralen) or the organisation you like. "
                              "Organisations can ask Losen's team for an invite to keep their "

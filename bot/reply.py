@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from losen.catalogue.matching import Match
+from losen.catalogue.records import Offer
 from losen.intents import Place
 
 from .helplines import Helpline
@@ -14,7 +15,8 @@ from .helplines import Helpline
 class Reply:
     kind: str
     """crisis, offers, no_more, nothing, ask_place, ask_need, nav, human, volunteer, deleted,
-    or the small-talk intents (greeting, thanks, goodbye, help, privacy, out_of_scope)."""
+    call, reported, expired, outside, place_forgotten, or the small-talk intents (greeting,
+    thanks, goodbye, help, privacy, out_of_scope)."""
     lang: str
     need: str | None = None
     place: Place | None = None
@@ -24,3 +26,8 @@ class Reply:
     more_available: bool = False
     continued: bool = False
     crisis_kind: str | None = None
+    offer: Offer | None = None
+    """The one offer a "call" reply is about."""
+    first_index: int = 0
+    """Where ``matches`` start among the offers this conversation has been shown, so that a
+    button can name an offer by its number."""

@@ -73,10 +73,12 @@ class CatalogueIndex:
     national: list[Offer] = field(default_factory=list)
     bydel_of: dict[str, str] = field(default_factory=dict)
     folded_names: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, Offer] = field(default_factory=dict)
     _near: dict[tuple[str, float], list[tuple[str, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for o in self.offers:
+            self.by_id[o.id] = o
             if o.scope == "national" or not o.kommunenummer:
                 self.national.append(o)
                 continue
@@ -91,6 +93,9 @@ class CatalogueIndex:
             self.folded_names[o.id] = fold(f"{o.organisation} {o.name}")
         for o in self.national:
             self.folded_names[o.id] = fold(f"{o.organisation} {o.name}")
+
+    def offer(self, offer_id: str) -> Offer | None:
+        return self.by_id.get(offer_id)
 
     def _bydel(self, o: Offer) -> str | None:
         if o.postnummer:
