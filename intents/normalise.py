@@ -33,6 +33,8 @@ class Tokens:
     """Per raw token: was it written with a capital first letter?"""
     corrected: frozenset[str] = frozenset()
     """Folded raw tokens that were typos of known words ("rispr" for "risper")."""
+    sentence_start: tuple[bool, ...] = ()
+    """Per raw token: does it begin a sentence? There a capital says nothing about a name."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,21 @@ def variants() -> Variants:
     return Variants(single, multi, max((len(k) for k in multi), default=1))
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: "9990" is a postal code
 
 
-def tokenize(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """Words, lower-cased, hyphens dropped ("NAV-kontor" → "navkontor"), and "heiiii" → "heii"."""
-    words = _TOKEN.findall(_REPEATS.sub(r"\1\1", text.replace("’", "'")))
+def tokenize(text: str) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[bool, ...]]:
+    """Words, lower-cased, hyphens dropped ("NAV-kontor" → "navkontor"), and "heiiii" → "heii";
+    with, per word, whether it was capitalised and whether it begins a sentence."""
+    text = _REPEATS.sub(r"\1\1", text.replace("’", "'"))
+    words, starts, end = [], [], 0
+    for m in _TOKEN.finditer(text):
+        words.append(m.group())
+        starts.append(not words[:-1] or bool(_SENTENCE_END.search(text, end, m.start())))
+        end = m.end()
     return (tuple(w.lower().replace("-", "") for w in words),
-            tuple(w[:1].isupper() for w in words))
+            tuple(w[:1].isupper() for w in words), tuple(starts))
 
 
 def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
@@ -78,7 +87,7 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
 
     Words in ``protected`` (frequent words, place names) are real words, never typos.
     """
-    raw, caps = tokenize(text)
+    raw, caps, starts = tokenize(text)
     folded = tuple(fold(w).replace(" ", "") for w in raw)
     v = variants()
     out: list[str] = []
@@ -97,7 +106,7 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
             if target is not None:
                 out.extend(target)
             elif (vocabulary and folded[i] not in vocabulary and folded[i] not in protected
-                  and not (caps[i] and i > 0)):  # a capital inside a sentence marks a name
+                  and not (caps[i] and i > 0)):  # a capital inside a message marks a name
                 fixed = correct(folded[i], vocabulary)
                 if fixed:
                     corrected.add(folded[i])
@@ -105,7 +114,7 @@ def normalise(text: str, vocabulary: frozenset[str] = frozenset(),
             else:
                 out.append(fold(word).replace(" ", ""))
             i += 1
-    return Tokens(raw, folded, tuple(out), caps, frozenset(corrected))
+    return Tokens(raw, folded, tuple(out), caps, frozenset(corrected), starts)
 
 
 @lru_cache(maxsize=8192)

@@ -27,6 +27,7 @@ LOCATIVE = frozenset(fold(w) for w in (
     "at", "utenfor", "utanfor", "innenfor", "mot", "bor", "bur", "nærheten", "naerheten",
     "omkring", "kring", "from", "to",
 ))
+FROM = frozenset(("fra", "from", "fraa"))
 AFTER = frozenset(("kommune", "kommun", "sentrum", "omradet", "omrade", "bydel", "by", "city",
                    "area", "municipality"))
 _MONEY_OR_TIME = frozenset(("kr", "kroner", "nok", "kr.", "ar", "timer", "kl", "klokka", "klokken",
@@ -120,7 +121,8 @@ def _rank(name: str, names: PlaceNames) -> tuple[int, int, str]:
 def _context_ok(tokens: Tokens, start: int, end: int, amb: Ambiguity) -> bool:
     if amb.capital and not tokens.capitalised[start]:
         return False
-    if amb.alone and start > 0 and tokens.capitalised[start] and not tokens.capitalised[start - 1]:
+    if amb.alone and tokens.capitalised[start] and not tokens.sentence_start[start] \
+            and not tokens.capitalised[start - 1]:
         # "gratis kurs Moss?": a capital inside a sentence marks a name ("Kari Vik" a person's)
         return True
     before = tokens.folded[start - 1] if start else ""
@@ -128,7 +130,10 @@ def _context_ok(tokens: Tokens, start: int, end: int, amb: Ambiguity) -> bool:
     if before in LOCATIVE or after in AFTER:
         # "på ski" is skiing; "på Ski", written with a capital, is the town.
         return before != "pa" or tokens.raw[start] != "ski" or tokens.capitalised[start]
-    return amb.alone and len(tokens.folded) == end - start
+    # Alone: the whole message, or a sentence of its own ("Trenger mat. Moss").
+    whole_sentence = tokens.sentence_start[start] and (
+        end == len(tokens.folded) or tokens.sentence_start[end])
+    return amb.alone and whole_sentence
 
 
 def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Place | None:
@@ -140,6 +145,7 @@ def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Pla
         return place
     words = tokens.folded
     for size in range(min(names.max_words, len(words)), 0, -1):
+        found: list[tuple[int, Place]] = []
         for start in range(len(words) - size + 1):
             name = " ".join(words[start:start + size])
             amb = names.ambiguous.get(name)
@@ -147,7 +153,11 @@ def find_place(tokens: Tokens, known_words: frozenset[str] = frozenset()) -> Pla
                 continue
             place = _resolve(name, names)
             if place is not None:
-                return place
+                found.append((start, place))
+        if found:
+            # "Slapp ut fra Ila, er i Drammen": where someone comes from is not where they are.
+            here = [p for start, p in found if not start or words[start - 1] not in FROM]
+            return (here or [found[0][1]])[0]
     for i, word in enumerate(words):
         if len(word) < 4 or not word.isalpha() or word in known_words or word in tokens.corrected:
             continue

@@ -146,6 +146,9 @@ def test_organisation_names_are_hints_not_errors() -> None:
         ("finnes det språkkafé på Ski?", "3207"),
         ("trenger mat i Moss", "3103"),
         ("Moss", "3103"),
+        ("Trenger mat. Moss", "3103"),  # a sentence of its own
+        ("slapp ut fra Ila i går, er i Drammen nå", "3301"),  # where I am, not where from
+        ("gratis fotball i Vågsbygd?", "4204"),  # a part of a city by its everyday name
     ],
 )
 def test_places(text: str, kommunenummer: str) -> None:
@@ -156,7 +159,8 @@ def test_places(text: str, kommunenummer: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["hei", "Hei hei", "jeg trenger ski til ungen", "vi skal på ski", "har 1500 kr igjen",
-     "hvem er du", "er det anonymt"],
+     "hvem er du", "er det anonymt", "Vil ikkje meir. Ha det.", "woke up at his place",
+     "helt knust etter kampen"],
 )
 def test_words_that_are_also_places_need_context(text: str) -> None:
     assert understand(text).place is None, text
