@@ -30,7 +30,7 @@ MAX_CHARS = 2000
 SMALL_TALK = ("greeting", "thanks", "goodbye")
 CUE_WEIGHT = 1.2
 """How much one unit of lexicon cue weighs against the classifier's log-probability."""
-CRISIS_SAFETY_NET = 0.5
+CRISIS_SAFETY_NET = 0.7
 """Classifier probability of crisis above which a message with a distress word is treated as
 crisis even when no crisis cue matched: when unsure, a false alarm costs a kind word, a miss
 may cost a life."""
@@ -89,13 +89,14 @@ def build_model(examples: Iterable[Example]) -> Model:
 
 
 def crisis_kind(hits: list[Hit]) -> str | None:
-    """The kind of crisis the cues show, ignoring cues that an idiom explains ("dødslei")."""
+    """The kind of crisis the cues show, ignoring cues that overlap an idiom ("dødslei",
+    "vil dø av latter")."""
     idioms = [h for h in hits if h.label == "idiom"]
     best: tuple[float, int, str] | None = None
     for h in hits:
         if not h.label.startswith("crisis:"):
             continue
-        if any(i.start <= h.start < i.end for i in idioms):
+        if any(i.start < h.end and h.start < i.end for i in idioms):
             continue
         candidate = (h.weight, -h.start, h.label.split(":", 1)[1])
         if best is None or candidate > best:
