@@ -8,9 +8,12 @@ on start so that an upgrade never needs a separate step.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -67,3 +70,17 @@ def open_database(url: str | None = None) -> tuple[Engine, sessionmaker[Session]
     engine = make_engine(url)
     migrate(engine)
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def dialect_insert(session: Session) -> Callable[[Any], Any]:
+    """The ``insert`` of the session's dialect, which has ``on_conflict_do_update``/``nothing``.
+
+    An upsert is one statement on both databases, so two instances writing the same row at the
+    same moment both succeed instead of one failing on the primary key.
+    """
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert
+    if name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no upsert for the {name} dialect")

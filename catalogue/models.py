@@ -7,9 +7,10 @@ the database without a guide. Extensions that HSDS lacks are marked as such.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -19,8 +20,10 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -180,3 +183,61 @@ class UnmetNeed(Base):
     kommunenummer: Mapped[str] = mapped_column(String(4), default="")
     week: Mapped[str] = mapped_column(String(8))
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime kept in UTC on every database.
+
+    SQLite stores datetimes as text without an offset, so two instances writing Oslo time and
+    UTC would compare wrongly. Converting to UTC on the way in (and marking UTC on the way out)
+    makes ``updated < cutoff`` mean the same on SQLite and PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ConversationStateRow(Base):
+    """Extension: what the next turn of one conversation needs, for at most 30 minutes.
+
+    Shared by every instance of the bot, so a conversation can move between them and survive a
+    restart. It holds codes and ids only (need codes, a place from the register, offer ids),
+    never what the person wrote. ``needs``, ``place`` and ``shown`` are JSON text.
+    """
+
+    __tablename__ = "conversation_state"
+
+    conversation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """``telegram:<chat id>``."""
+    language: Mapped[str] = mapped_column(String(8))
+    needs: Mapped[str] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    pending: Mapped[str | None] = mapped_column(String(8))
+    shown: Mapped[str] = mapped_column(Text)
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ChatMessageId(Base):
+    """Extension: ids (never text) of the messages in a chat, kept at most 48 hours.
+
+    Telegram lets a bot delete both sides of a private chat within 48 hours; these ids are what
+    ``/slett`` needs to remove the conversation from a phone.
+    """
+
+    __tablename__ = "chat_message_id"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
