@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .dialogue import Dialogue
-from .state import MemoryStateStore
+from .state import MemoryStateStore, StateStore
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -31,11 +31,13 @@ class App:
         with self.sessions() as session:
             return load_offers(session)
 
-    def dialogue(self) -> Dialogue:
-        """The one dialogue every channel uses, over the catalogue as it is now."""
+    def dialogue(self, states: StateStore | None = None) -> Dialogue:
+        """The one dialogue every channel uses, over the catalogue as it is now; conversation
+        state in memory unless a store is given (Telegram keeps it in the database)."""
         index = CatalogueIndex(self.offers())
         settle()
-        return Dialogue(index, MemoryStateStore(), record_unmet=UnmetNeeds(self.sessions).record)
+        return Dialogue(index, states if states is not None else MemoryStateStore(),
+                        record_unmet=UnmetNeeds(self.sessions).record)
 
 
 def open_app(url: str | None = None, demo: bool = False) -> App:

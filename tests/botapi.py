@@ -1,5 +1,9 @@
 """A minimal Telegram Bot API server on 127.0.0.1 for tests: the methods Losen uses, over real
-HTTP, so python-telegram-bot runs unmodified against it."""
+HTTP, so python-telegram-bot runs unmodified against it.
+
+Like Telegram, ``getUpdates`` with an offset forgets the updates before it, so a second
+application polling after the first sees only what is new. ``fail_next`` makes the next calls
+of a method fail as Telegram does under load (429 with ``retry_after``, 500, 502)."""
 
 from __future__ import annotations
 
@@ -23,9 +27,15 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
         self.sent: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        """Every call as (method, parameters), in order."""
+        self.failed: list[tuple[str, int]] = []
+        """Calls answered with an error by ``fail_next``, as (method, status)."""
+        self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._next_update = 1
         self._next_message = 1000
         self._lock = threading.Lock()
+        self._stopping = False
         self.port = _free_port()
         app = Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["GET", "POST"])])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
@@ -45,12 +55,29 @@ class FakeBotApi:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        self._stopping = True  # ends a long poll at once, so shutdown need not wait for it
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
-    def push_text(self, chat_id: int, text: str) -> None:
+    def fail_next(self, method: str, count: int, status: int = 429,
+                  retry_after: int | None = None) -> None:
+        """Answer the next ``count`` calls of ``method`` with ``status`` (429 carries
+        ``parameters.retry_after``, as Telegram's flood control does)."""
         with self._lock:
-            self.updates.append({
+            self._failures.setdefault(method, []).extend([(status, retry_after)] * count)
+
+    def push_text(self, chat_id: int, text: str) -> dict[str, Any]:
+        """Queue a text message for ``getUpdates``; the update, as Telegram would send it."""
+        update = self.text_update(chat_id, text)
+        with self._lock:
+            self.updates.append(update)
+        return update
+
+    def text_update(self, chat_id: int, text: str) -> dict[str, Any]:
+        """A text message update with fresh ids, not queued (for posting to a webhook)."""
+        with self._lock:
+            self._next_message += 1  # one counter for both sides: ids are unique in a chat
+            update = {
                 "update_id": self._next_update,
                 "message": {
                     "message_id": self._next_message, "date": int(time.time()), "text": text,
@@ -60,9 +87,12 @@ class FakeBotApi:
                                       "length": len(text.split()[0])}]}
                        if text.startswith("/") else {}),
                 },
-            })
+            }
             self._next_update += 1
-            self._next_message += 1
+        return update
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [m["text"] for m in self.sent if int(m["chat_id"]) == chat_id]
 
     async def _call(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
@@ -75,9 +105,17 @@ class FakeBotApi:
                     params.update(json.loads(body))
                 else:
                     params.update(dict(await request.form()))
+        with self._lock:
+            self.calls.append((method, params))
+            failures = self._failures.get(method)
+            failure = failures.pop(0) if failures else None
+            if failure is not None:
+                self.failed.append((method, failure[0]))
+        if failure is not None:
+            return _error(*failure)
         if method == "getMe":
             return _ok(BOT_USER)
-        if method in ("deleteWebhook", "setMyCommands", "close", "logOut"):
+        if method in ("deleteWebhook", "setWebhook", "setMyCommands", "close", "logOut"):
             return _ok(True)
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
@@ -85,8 +123,10 @@ class FakeBotApi:
             deadline = time.monotonic() + min(timeout, 1.0)
             while True:
                 with self._lock:
-                    ready = [u for u in self.updates if u["update_id"] >= offset]
-                if ready or time.monotonic() >= deadline:
+                    if offset:  # confirmed: Telegram forgets them
+                        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                    ready = list(self.updates)
+                if ready or self._stopping or time.monotonic() >= deadline:
                     return _ok(ready)
                 await asyncio.sleep(0.01)
         if method == "sendMessage":
@@ -103,6 +143,16 @@ class FakeBotApi:
 
 def _ok(result: Any) -> JSONResponse:
     return JSONResponse({"ok": True, "result": result})
+
+
+def _error(status: int, retry_after: int | None) -> JSONResponse:
+    descriptions = {429: f"Too Many Requests: retry after {retry_after}",
+                    500: "Internal Server Error", 502: "Bad Gateway"}
+    body: dict[str, Any] = {"ok": False, "error_code": status,
+                            "description": descriptions.get(status, "Error")}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return JSONResponse(body, status_code=status)
 
 
 def _free_port() -> int:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from botapi import FakeBotApi
 from sqlalchemy import create_engine, text
 
 DATA = Path(__file__).parent / "data"
@@ -49,3 +50,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def small_csv() -> str:
     return (DATA / "small.csv").read_text("utf-8")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """A Telegram Bot API server on 127.0.0.1 for real python-telegram-bot to talk to."""
+    server = FakeBotApi()
+    server.start()
+    yield server
+    server.stop()

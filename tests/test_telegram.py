@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from botapi import FakeBotApi
@@ -12,14 +11,7 @@ from losen.bot.dialogue import Dialogue
 from losen.bot.state import MemoryStateStore
 from losen.bot.telegram import build_application, split_message
 from telegram.ext import Application
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    server = FakeBotApi()
-    server.start()
-    yield server
-    server.stop()
+from telegram_harness import replies
 
 
 @pytest.fixture
@@ -33,15 +25,6 @@ async def running(api: FakeBotApi) -> AsyncIterator[Application]:
         yield application
         await application.updater.stop()
         await application.stop()
-
-
-async def replies(api: FakeBotApi, chat_id: int, count: int, seconds: float = 10) -> list[str]:
-    for _ in range(int(seconds / 0.02)):
-        texts = [m["text"] for m in api.sent if int(m["chat_id"]) == chat_id]
-        if len(texts) >= count:
-            return texts
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"expected {count} replies to chat {chat_id}, got {api.sent}")
 
 
 async def test_a_need_then_its_place_over_telegram(api: FakeBotApi, running: Application) -> None:
