@@ -22,7 +22,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CommandHandler,
@@ -35,6 +34,7 @@ from telegram.ext import (
 
 from .dialogue import Dialogue
 from .message_ids import MessageIds
+from .retry import RetryingRateLimiter
 
 log = logging.getLogger("losen.telegram")
 
@@ -124,15 +124,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def build_application(token: str, dialogue: Dialogue, base_url: str | None = None,
                       rate_limit: bool = True, message_ids: MessageIds | None = None,
                       polling: bool = True) -> Application:
-    """The bot over ``dialogue``. ``rate_limit`` keeps Telegram's limits; ``message_ids``
-    records ids for ``/slett``; without ``polling`` there is no updater, because a webhook
-    hands updates in itself."""
+    """The bot over ``dialogue``. ``rate_limit`` keeps Telegram's limits and retries 429 and
+    5xx answers; ``message_ids`` records ids for ``/slett``; without ``polling`` there is no
+    updater, because a webhook hands updates in itself."""
     builder = ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML))
     if base_url:
         builder = builder.base_url(base_url)
     if rate_limit:
         # PTB types the builder's rate limiter as BaseRateLimiter[None]; AIORateLimiter fits.
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(RetryingRateLimiter())  # type: ignore[arg-type]
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
