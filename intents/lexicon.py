@@ -43,6 +43,44 @@ Segment = tuple[tuple[TokenPattern, ...], ...]
 """Alternatives, each a sequence of tokens: ``livet|livet mitt|mitt liv``."""
 
 
+class SegmentIndex:
+    """A segment's alternatives indexed by their first token, like the lexicon's patterns:
+    a segment may list a hundred words, and a message token should meet only the few that
+    can match it."""
+
+    __slots__ = ("exact", "other", "prefix", "suffix")
+
+    def __init__(self, segment: Segment) -> None:
+        self.exact: dict[str, list[tuple[TokenPattern, ...]]] = defaultdict(list)
+        self.prefix: dict[str, list[tuple[TokenPattern, ...]]] = defaultdict(list)
+        self.suffix: dict[str, list[tuple[TokenPattern, ...]]] = defaultdict(list)
+        self.other: list[tuple[TokenPattern, ...]] = []
+        for alt in segment:
+            first = alt[0]
+            if first.kind == "exact":
+                self.exact[first.word].append(alt)
+            elif first.kind == "prefix" and len(first.word) >= 2:
+                self.prefix[first.word[:2]].append(alt)
+            elif first.kind == "suffix" and len(first.word) >= 2:
+                self.suffix[first.word[-2:]].append(alt)
+            else:
+                self.other.append(alt)
+
+    def ends(self, tokens: tuple[str, ...], i: int) -> list[int]:
+        """Where each alternative that matches at token ``i`` ends."""
+        if i >= len(tokens):
+            return []
+        token = tokens[i]
+        found = []
+        for group in (self.exact.get(token), self.prefix.get(token[:2]),
+                      self.suffix.get(token[-2:]), self.other):
+            for alt in group or ():
+                end = i + len(alt)
+                if end <= len(tokens) and all(t.matches(tokens[i + k]) for k, t in enumerate(alt)):
+                    found.append(end)
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Pattern:
     label: str
@@ -51,6 +89,7 @@ class Pattern:
     gaps: tuple[int, ...]
     """The most tokens allowed between segment k and k+1."""
     source: str
+    indexes: tuple[SegmentIndex, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +127,8 @@ def compile_pattern(label: str, weight: float, text: str) -> Pattern:
         if not alternatives or any(not alt for alt in alternatives):
             raise ValueError(f"bad lexicon pattern: {text!r}")
         segments.append(alternatives)
-    return Pattern(label, weight, tuple(segments), gaps, text)
+    return Pattern(label, weight, tuple(segments), gaps, text,
+                   tuple(SegmentIndex(seg) for seg in segments))
 
 
 class Lexicon:
@@ -147,24 +187,14 @@ class Lexicon:
         ]
 
 
-def _segment_ends(segment: Segment, tokens: tuple[str, ...], i: int) -> list[int]:
-    ends = []
-    for alt in segment:
-        if i + len(alt) <= len(tokens) and all(
-            t.matches(tokens[i + k]) for k, t in enumerate(alt)
-        ):
-            ends.append(i + len(alt))
-    return ends
-
-
 def _match_pattern(p: Pattern, tokens: tuple[str, ...], i: int) -> int | None:
     """The end of the shortest match of ``p`` starting at token ``i``, or None."""
-    frontier = _segment_ends(p.segments[0], tokens, i)
-    for gap, segment in zip(p.gaps, p.segments[1:], strict=True):
+    frontier = p.indexes[0].ends(tokens, i)
+    for gap, index in zip(p.gaps, p.indexes[1:], strict=True):
         nxt: set[int] = set()
         for end in frontier:
             for start in range(end, min(end + gap, len(tokens)) + 1):
-                nxt.update(_segment_ends(segment, tokens, start))
+                nxt.update(index.ends(tokens, start))
         frontier = sorted(nxt)
         if not frontier:
             return None

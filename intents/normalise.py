@@ -122,8 +122,14 @@ def _correct(word: str, vocabulary: frozenset[str]) -> str | None:
     if len(word) < 5 or word.isdigit():
         return None
     cutoff = 88 if len(word) < 9 else 85
-    hit = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+    # In a fixed order, so that equally close words resolve the same way in every run.
+    hit = process.extractOne(word, _in_order(vocabulary), scorer=fuzz.ratio, score_cutoff=cutoff)
     return hit[0] if hit else None
+
+
+@lru_cache(maxsize=4)
+def _in_order(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(vocabulary))
 
 
 def correct(word: str, vocabulary: frozenset[str]) -> str | None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from losen.catalogue.textfold import fold
 
-from .classifier import NaiveBayes, features
+from .classifier import NaiveBayes, char_grams, features
 from .examples import Example, load_examples
 from .language import detect_language
 from .lexicon import Hit, Lexicon, lexicon
@@ -24,6 +24,7 @@ from .normalise import Tokens, normalise, variants
 from .placefinder import find_place, place_names
 from .resources import data_lines
 from .result import INTENTS, Place, Understanding
+from .trained import Trained, cached
 
 MAX_CHARS = 2000
 """Longer messages are read up to here: enough for any real question, bounded in cost."""
@@ -54,6 +55,9 @@ class Model:
     protected: frozenset[str]
     """Words that are never typos: frequent words, dialect forms, place names."""
     intents: NaiveBayes
+    needs: NaiveBayes
+    """The main need of find_offer examples, from letter sequences: it decides between need
+    words of equal weight ("sliter med alkohol": substance, not mental_health)."""
     commands: dict[str, str]
     fillers: frozenset[str]
 
@@ -64,28 +68,38 @@ def _common_words() -> frozenset[str]:
 
 @cache
 def model() -> Model:
-    return build_model(load_examples())
+    return build_model(load_examples(), use_cache=True)
 
 
-def build_model(examples: Iterable[Example]) -> Model:
-    """Train on ``examples``; cross-validation in ``bench/`` trains on parts of the file."""
+def build_model(examples: Iterable[Example], use_cache: bool = False) -> Model:
+    """Train on ``examples``; cross-validation in ``bench/`` trains on parts of the file.
+    With ``use_cache`` (the examples are the whole file) a stored training is reused."""
     lex = lexicon()
     names = place_names()
     place_words = {w for name in names.register.known_names() for w in name.split()}
     protected = _common_words() | frozenset(place_words) | frozenset(names.aliases) \
         | frozenset(variants().single)
     vocabulary = lex.words()
-    samples = []
-    example_words: set[str] = set()
-    for ex in examples:
-        tokens = normalise(ex.text, vocabulary, protected)
-        example_words.update(w for w in tokens.normal if len(w) >= 4 and w.isalpha())
-        labels = [h.label for h in lex.match(tokens.normal)]
-        samples.append((features(tokens.normal, labels), ex.intent))
+
+    def train() -> Trained:
+        samples = []
+        need_samples = []
+        example_words: set[str] = set()
+        for ex in examples:
+            tokens = normalise(ex.text, vocabulary, protected)
+            example_words.update(w for w in tokens.normal if len(w) >= 4 and w.isalpha())
+            labels = [h.label for h in lex.match(tokens.normal)]
+            samples.append((features(tokens.normal, labels), ex.intent))
+            if ex.intent == "find_offer" and ex.needs:
+                need_samples.append((char_grams(tokens.folded), ex.needs[0]))
+        return Trained(NaiveBayes.train(samples), NaiveBayes.train(need_samples, alpha=0.1),
+                       frozenset(example_words))
+
+    trained = cached(train) if use_cache else train()
     commands = {cmd: intent for cmd, intent, *_ in data_lines("commands.tsv")}
     fillers = frozenset(fold(row[0]) for row in data_lines("fillers.txt"))
-    return Model(lex, vocabulary | frozenset(example_words), protected,
-                 NaiveBayes.train(samples), commands, fillers)
+    return Model(lex, vocabulary | trained.example_words, protected, trained.intents,
+                 trained.needs, commands, fillers)
 
 
 def crisis_kind(hits: list[Hit]) -> str | None:
@@ -104,9 +118,11 @@ def crisis_kind(hits: list[Hit]) -> str | None:
     return best[2] if best else None
 
 
-def needs_of(hits: list[Hit]) -> tuple[tuple[str, ...], float]:
-    """Need codes, main first (strong cues before weak ones, then in order of mention), and
-    the strongest need cue's weight."""
+def needs_of(hits: list[Hit], learned: NaiveBayes | None = None, words: Sequence[str] = ()
+             ) -> tuple[tuple[str, ...], float]:
+    """Need codes, main first (strong cues before weak ones; among equally strong ones the
+    need the examples make likelier, else the first mentioned), and the strongest need cue's
+    weight."""
     weight: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
     asked = {h.end for h in hits if h.label.startswith("request")}
@@ -121,7 +137,12 @@ def needs_of(hits: list[Hit]) -> tuple[tuple[str, ...], float]:
         return (), 0.0
     strongest = max(weight.values())
     chosen = [c for c in weight if weight[c] >= min(strongest, 2)]
-    return tuple(sorted(chosen, key=lambda c: (-weight[c], first[c]))), min(strongest, 3.0)
+    tied = [c for c in chosen if weight[c] == strongest]
+    likely: dict[str, float] = {}
+    if learned is not None and len(tied) > 1:
+        likely = learned.scores(char_grams(words))
+    return tuple(sorted(chosen, key=lambda c: (-weight[c], -likely.get(c, 0.0), first[c]))), \
+        min(strongest, 3.0)
 
 
 def cue_scores(hits: list[Hit], need_weight: float, has_place: bool) -> dict[str, float]:
@@ -176,13 +197,15 @@ def decide_intent(probabilities: dict[str, float], cues: dict[str, float],
     return best
 
 
+
+
 def understand(text: str, trained: Model | None = None) -> Understanding:
     m = trained or model()
     text = text[:MAX_CHARS]
     tokens = normalise(text, m.vocabulary, m.protected)
     hits = m.lexicon.match(tokens.normal)
     kind = crisis_kind(hits)
-    needs, need_weight = needs_of(hits)
+    needs, need_weight = needs_of(hits, m.needs, tokens.folded)
     place = find_place(tokens, m.protected)
     language = detect_language(tokens.raw)
     organisations = tuple(sorted({" ".join(tokens.normal[h.start:h.end])
