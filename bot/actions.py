@@ -53,7 +53,7 @@ def actions_for(reply: Reply) -> tuple[Action, ...]:
         terms = needs().terms
         for i, code in enumerate(SUGGESTED_NEEDS):
             out.append(Action(f"need:{code}", terms[code].label(lang), i // 2))
-    elif reply.kind == "ask_place":
+    elif reply.kind in ("ask_place", "place_forgotten"):
         out.append(Action("location", "📍 " + _(lang, "Share my location"), 0, kind="location"))
     return tuple(a for a in out if len(a.data.encode()) <= MAX_DATA)
 

@@ -1,8 +1,9 @@
 """The Telegram adapter: python-telegram-bot over the same dialogue as every other channel.
 
-Small handlers and one ``ApplicationBuilder``, as in python-telegram-bot's own examples. The
-bot's text is the dialogue's reply, escaped for Telegram's HTML mode and split at Telegram's
-4,096-character limit. Nothing a person writes is logged.
+One ``ApplicationBuilder`` and small handlers (``telegram_handlers``), as in
+python-telegram-bot's own examples. The bot's text is the dialogue's reply, escaped for
+Telegram's HTML mode and split at Telegram's 4,096-character limit, with the reply's next steps
+as buttons. Nothing a person writes is logged.
 
 Everything the bot needs between updates lives in the database (conversation state, message
 ids), read per update, so any instance can answer any update; PTB's own ``chat_data``
@@ -12,113 +13,37 @@ its text) recorded for ``/slett``.
 
 from __future__ import annotations
 
-import html
-import logging
-from datetime import datetime
-
-from losen.catalogue.opening import OSLO
-from losen.locales import gettext
-from sqlalchemy.exc import SQLAlchemyError
-from telegram import Message, Update
-from telegram.constants import MessageLimit, ParseMode
+from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from . import telegram_handlers as h
 from .dialogue import Dialogue
+from .keyboards import MENU_LANGUAGES, command_menu
 from .message_ids import MessageIds
 from .retry import RetryingRateLimiter
+from .telegram_send import split_message
 
-log = logging.getLogger("losen.telegram")
+__all__ = ["ALLOWED_UPDATES", "build_application", "split_message"]
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 """The update types Losen handles, asked for in polling and webhook mode alike."""
 
 
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at line ends where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    if text:
-        pieces.append(text)
-    return pieces
-
-
-def _conversation(update: Update) -> str:
-    chat = update.effective_chat
-    return f"telegram:{chat.id if chat else 0}"
-
-
-def _remember(context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
-    """Record the message's id. Best effort: when the database fails, the answer (or the
-    reply already sent) matters more, and the error handler must not apologise twice."""
-    ids: MessageIds | None = context.bot_data.get("message_ids")
-    if ids is None:
-        return
-    try:
-        ids.record(message.chat_id, [message.message_id], message.date)
-    except SQLAlchemyError as exc:
-        log.warning("could not record a message id: %s", type(exc).__name__)
-
-
-async def reply(context: ContextTypes.DEFAULT_TYPE, message: Message, text: str) -> Message:
-    """Reply to ``message`` and remember the reply's id, so ``/slett`` can delete it later.
-    Every message the bot sends goes through here (or records its id the same way)."""
-    sent = await message.reply_text(text)
-    _remember(context, sent)
-    return sent
-
-
-async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Before any handler: remember the id of the person's message (never its text)."""
-    if update.effective_message is not None:
-        _remember(context, update.effective_message)
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    dialogue: Dialogue = context.bot_data["dialogue"]
-    answer = dialogue.answer(_conversation(update), message.text, datetime.now(OSLO))
-    for piece in split_message(html.escape(answer.text)):
-        await reply(context, message, piece)
-
-
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    dialogue: Dialogue = context.bot_data["dialogue"]
-    answer = dialogue.answer(_conversation(update), "hei", datetime.now(OSLO))
-    await reply(context, message, html.escape(answer.text))
-
-
-async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice: a kind word and what Losen can read."""
-    message = update.effective_message
-    if message is not None:
-        await reply(context, message, html.escape(gettext(
-            "nb", "I can only read text. Write what you need help with and where you live.")))
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    # The error's type only: the update may hold what someone wrote.
-    log.error("error while handling an update: %s", type(context.error).__name__)
-    if isinstance(update, Update) and update.effective_message is not None:
-        await reply(context, update.effective_message, html.escape(gettext(
-            "nb", "Something went wrong on my side. Please try again in a little while.")))
+async def set_commands(application: Application) -> None:
+    """The command menu in the person's app language: Norwegian bokmål by default, nynorsk
+    and English where the app is set to them."""
+    for code, lang in MENU_LANGUAGES.items():
+        await application.bot.set_my_commands(command_menu(lang), language_code=code or None)
 
 
 def build_application(token: str, dialogue: Dialogue, base_url: str | None = None,
@@ -127,7 +52,8 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
     """The bot over ``dialogue``. ``rate_limit`` keeps Telegram's limits and retries 429 and
     5xx answers; ``message_ids`` records ids for ``/slett``; without ``polling`` there is no
     updater, because a webhook hands updates in itself."""
-    builder = ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML))
+    builder = (ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML))
+               .post_init(set_commands))
     if base_url:
         builder = builder.base_url(base_url)
     if rate_limit:
@@ -139,10 +65,13 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
     application.bot_data["dialogue"] = dialogue
     if message_ids is not None:
         application.bot_data["message_ids"] = message_ids
-    application.add_handler(TypeHandler(Update, on_any_update), group=-1)
-    application.add_handler(CommandHandler("start", on_start))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
-    application.add_handler(MessageHandler(filters.COMMAND, on_text))
-    application.add_handler(MessageHandler(~filters.TEXT, on_other))
-    application.add_error_handler(on_error)
+    application.add_handler(TypeHandler(Update, h.on_any_update), group=-1)
+    application.add_handler(CommandHandler("start", h.on_start))
+    application.add_handler(CommandHandler(["slett", "delete"], h.on_delete))
+    application.add_handler(CommandHandler(["sted", "stad", "place"], h.on_place_command))
+    application.add_handler(CallbackQueryHandler(h.on_button))
+    application.add_handler(MessageHandler(filters.LOCATION, h.on_location))
+    application.add_handler(MessageHandler(filters.TEXT, h.on_text))
+    application.add_handler(MessageHandler(~filters.TEXT, h.on_other))
+    application.add_error_handler(h.on_error)
     return application

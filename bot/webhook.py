@@ -154,6 +154,8 @@ async def serve_webhook(application: Application, settings: WebhookSettings,
     """Start the bot, register the webhook with its secret, serve until stopped, stop cleanly
     (updates already accepted are answered before the application stops)."""
     async with application:
+        if application.post_init is not None:  # what run_polling does: the command menus
+            await application.post_init(application)
         await application.start()
         try:
             await application.bot.set_webhook(settings.url, secret_token=settings.secret,

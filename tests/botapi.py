@@ -28,6 +28,8 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.sent: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.deleted: dict[int, list[int]] = {}
+        """Message ids removed by ``deleteMessages``, per chat."""
         """Every call as (method, parameters), in order."""
         self.failed: list[tuple[str, int]] = []
         """Calls answered with an error by ``fail_next``, as (method, status)."""
@@ -91,6 +93,33 @@ class FakeBotApi:
             self._next_update += 1
         return update
 
+    def push_update(self, chat_id: int, kind: str, **fields: Any) -> dict[str, Any]:
+        """Queue another kind of update: ``message`` with ``fields`` (a location, a sticker),
+        ``edited_message``, or ``callback_query`` with ``data``."""
+        with self._lock:
+            self._next_message += 1
+            user = {"id": chat_id, "is_bot": False, "first_name": "Test", "language_code": "nb"}
+            chat = {"id": chat_id, "type": "private", "first_name": "Test"}
+            if kind == "callback_query":
+                body: dict[str, Any] = {
+                    "id": str(self._next_update), "from": user, "chat_instance": str(chat_id),
+                    "data": fields["data"],
+                    "message": {"message_id": fields.get("message_id", 1), "date": int(time.time()),
+                                "chat": chat, "from": BOT_USER, "text": "…"}}
+            else:
+                body = {"message_id": fields.pop("message_id", self._next_message),
+                        "date": int(time.time()), "chat": chat, "from": user, **fields}
+                if kind == "edited_message":
+                    body["edit_date"] = int(time.time())
+            update = {"update_id": self._next_update, kind: body}
+            self._next_update += 1
+            self.updates.append(update)
+        return update
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [params for name, params in self.calls if name == method]
+
     def texts_to(self, chat_id: int) -> list[str]:
         return [m["text"] for m in self.sent if int(m["chat_id"]) == chat_id]
 
@@ -129,6 +158,15 @@ class FakeBotApi:
                 if ready or self._stopping or time.monotonic() >= deadline:
                     return _ok(ready)
                 await asyncio.sleep(0.01)
+        if method == "answerCallbackQuery":
+            return _ok(True)
+        if method == "deleteMessages":
+            ids = params["message_ids"]
+            ids = json.loads(ids) if isinstance(ids, str) else ids
+            with self._lock:
+                chat = int(params["chat_id"])
+                self.deleted.setdefault(chat, []).extend(int(i) for i in ids)
+            return _ok(True)
         if method == "sendMessage":
             with self._lock:
                 self._next_message += 1

@@ -54,7 +54,10 @@ class Instance:
 
 @asynccontextmanager
 async def polling(application: Application) -> AsyncIterator[Application]:
+    """As ``run_polling`` does: initialise, ``post_init`` (the command menus), start."""
     async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=1)

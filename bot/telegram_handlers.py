@@ -1,0 +1,140 @@
+"""What Losen does with each kind of Telegram update; the dialogue decides what to say.
+
+Small handlers, as in python-telegram-bot's examples: text (also edited), commands, button
+presses, shared locations, and everything else (stickers, photos, voice) with a kind word.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from losen.catalogue.opening import OSLO
+from losen.locales import gettext
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from .dialogue import Dialogue
+from .message_ids import MessageIds
+from .telegram_send import conversation_of, remember, send_answer, send_text, user_language
+
+log = logging.getLogger("losen.telegram")
+DELETE_BATCH = 100
+"""Telegram's most message ids per ``deleteMessages`` call."""
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _dialogue(context: ContextTypes.DEFAULT_TYPE) -> Dialogue:
+    dialogue: Dialogue = context.bot_data["dialogue"]
+    return dialogue
+
+
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: remember the id of the person's message (never its text)."""
+    if update.effective_message is not None:
+        remember(context, update.effective_message)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message, or an edited one: an edit is answered as what the person now means."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or message.text is None or chat is None:
+        return
+    answer = _dialogue(context).answer(conversation_of(update), message.text, datetime.now(OSLO))
+    await send_answer(context, chat.id, answer)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/start``, also from a link: ``t.me/<bot>?start=Bergen`` or ``?start=0301`` sets the
+    place (an organisation can share a link for its kommune)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    dialogue, now = _dialogue(context), datetime.now(OSLO)
+    payload = context.args[0] if context.args else ""
+    if payload and _PAYLOAD.match(payload) and not payload.startswith("inv_"):
+        answer = dialogue.set_place(conversation_of(update), payload.replace("_", " "), now)
+        if answer.reply.kind not in ("place_forgotten",):
+            await send_answer(context, chat.id, answer)
+            return
+    await send_answer(context, chat.id, dialogue.answer(conversation_of(update), "hei", now))
+
+
+async def on_place_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/sted Bergen`` sets the place; ``/sted`` alone forgets it and offers the location
+    button."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text = " ".join(context.args or [])
+    answer = _dialogue(context).set_place(conversation_of(update), text, datetime.now(OSLO))
+    await send_answer(context, chat.id, answer)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or message.location is None or chat is None:
+        return
+    location = message.location
+    answer = _dialogue(context).locate(conversation_of(update), location.latitude,
+                                       location.longitude, datetime.now(OSLO))
+    await send_answer(context, chat.id, answer)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    await query.answer()
+    if query.data == "del":
+        await delete_conversation(update, context)
+        return
+    answer = _dialogue(context).act(conversation_of(update), query.data or "", datetime.now(OSLO))
+    await send_answer(context, chat.id, answer)
+
+
+async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await delete_conversation(update, context)
+
+
+async def delete_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The safe exit: forget the conversation's state, and remove the person's and the bot's
+    messages of the last 48 hours from the chat, so a checked phone shows nothing of it."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = datetime.now(OSLO)
+    answer = _dialogue(context).act(conversation_of(update), "del", now)
+    ids: MessageIds | None = context.bot_data.get("message_ids")
+    if ids is not None:
+        found = ids.for_chat(chat.id, now)
+        for start in range(0, len(found), DELETE_BATCH):
+            try:
+                await context.bot.delete_messages(chat.id, found[start:start + DELETE_BATCH])
+            except TelegramError as exc:
+                log.warning("could not delete messages: %s", type(exc).__name__)
+        ids.forget_chat(chat.id)
+    await send_answer(context, chat.id, answer)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice: a kind word and what Losen can read."""
+    chat = update.effective_chat
+    if chat is not None:
+        await send_text(context, chat.id, gettext(
+            user_language(update),
+            "I can only read text. Write what you need help with and where you live."))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # The error's type only: the update may hold what someone wrote.
+    log.error("error while handling an update: %s", type(context.error).__name__)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await send_text(context, update.effective_chat.id, gettext(
+                user_language(update),
+                "Something went wrong on my side. Please try again in a little while."))
+        except TelegramError as exc:
+            log.error("could not apologise: %s", type(exc).__name__)
