@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from losen.catalogue.db import open_database
 from losen.catalogue.matching import CatalogueIndex, settle
 from losen.catalogue.records import Offer
+from losen.catalogue.reports import OfferReports
 from losen.catalogue.stats import UnmetNeeds
 from losen.catalogue.store import load_offers
 from losen.catalogue.transfer import load_demo_if_empty
@@ -37,7 +38,8 @@ class App:
         index = CatalogueIndex(self.offers())
         settle()
         return Dialogue(index, states if states is not None else MemoryStateStore(),
-                        record_unmet=UnmetNeeds(self.sessions).record)
+                        record_unmet=UnmetNeeds(self.sessions).record,
+                        record_report=OfferReports(self.sessions).record)
 
 
 def open_app(url: str | None = None, demo: bool = False) -> App:

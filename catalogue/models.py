@@ -185,6 +185,20 @@ class UnmetNeed(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OfferReport(Base):
+    """Extension: someone tapped "not right" under an offer. The offer and the day only: no
+    user id, no text, nothing that tells who tapped. The organisation's editors see the
+    count (issue "volunteers")."""
+
+    __tablename__ = "offer_report"
+    __table_args__ = (UniqueConstraint("offer_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    offer_id: Mapped[str] = mapped_column(String(128), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime kept in UTC on every database.
 

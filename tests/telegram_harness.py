@@ -23,6 +23,7 @@ from losen.bot.message_ids import MessageIds
 from losen.bot.telegram import build_application
 from losen.bot.webhook import SECRET_HEADER, WebhookSettings, serve_webhook, webhook_server
 from losen.catalogue.db import open_database
+from losen.catalogue.reports import OfferReports
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application
@@ -42,7 +43,8 @@ class Instance:
     def open(cls, url: str) -> Instance:
         """New process objects on ``url``: nothing shared with other instances but the data."""
         engine, sessions = open_database(url)
-        return cls(engine, sessions, Dialogue(index(), DatabaseStateStore(sessions)),
+        return cls(engine, sessions, Dialogue(index(), DatabaseStateStore(sessions),
+                                              record_report=OfferReports(sessions).record),
                    MessageIds(sessions))
 
     def application(self, api: FakeBotApi, rate_limit: bool = False, polling: bool = True

@@ -113,3 +113,21 @@ def test_recording_purges_ids_older_than_48_hours(database_url: str) -> None:
     MessageIds(sessions).record(2, [3], NOW + timedelta(hours=49))
     with sessions() as session:
         assert list(session.scalars(select(ChatMessageId.message_id))) == [3]
+
+
+def test_not_right_reports_are_counted_per_offer_without_who(database_url: str) -> None:
+    from losen.catalogue.reports import OfferReports
+    from sqlalchemy import inspect
+
+    engine, sessions = open_database(database_url)
+    reports = OfferReports(sessions)
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    reports.record("oslo-toyen-mat", now)
+    reports.record("oslo-toyen-mat", now + timedelta(hours=1))
+    reports.record("oslo-toyen-mat", now + timedelta(days=2))
+    reports.record("trd-tirsdag", now)
+    assert reports.count("oslo-toyen-mat") == 3
+    assert reports.count("oslo-toyen-mat", since=(now + timedelta(days=1)).date()) == 1
+    assert reports.count("nowhere") == 0
+    columns = {c["name"] for c in inspect(engine).get_columns("offer_report")}
+    assert columns == {"id", "offer_id", "day", "count"}  # nothing that says who

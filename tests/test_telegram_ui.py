@@ -10,13 +10,18 @@ from typing import Any
 
 import pytest
 from botapi import FakeBotApi
+from losen.catalogue.reports import OfferReports
 from telegram.ext import Application
 from telegram_harness import Instance, exactly, polling, replies
 
 
 @pytest.fixture
-async def bot(api: FakeBotApi, database_url: str) -> AsyncIterator[Application]:
-    instance = Instance.open(database_url)
+def instance(database_url: str) -> Instance:
+    return Instance.open(database_url)
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, instance: Instance) -> AsyncIterator[Application]:
     async with polling(instance.application(api)) as application:
         yield application
 
@@ -43,6 +48,15 @@ async def test_offers_have_buttons_and_a_call_button_gives_the_number(
     texts = await replies(api, 21, 2)
     assert "22 99 99 01" in texts[1]
     assert len(api.calls_of("answerCallbackQuery")) == 1
+
+
+async def test_not_right_is_counted_for_the_offer(api: FakeBotApi, bot: Application,
+                                                 instance: Instance) -> None:
+    api.push_text(32, "matutdeling på Tøyen")
+    await replies(api, 32, 1)
+    api.push_update(32, "callback_query", data="wrong:0")
+    assert "Takk" in (await replies(api, 32, 2))[1]
+    assert OfferReports(instance.sessions).count("oslo-toyen-mat") == 1
 
 
 async def test_a_forged_button_is_refused_kindly(api: FakeBotApi, bot: Application) -> None:
