@@ -32,6 +32,7 @@ from .keyboards import MENU_LANGUAGES, command_menu
 from .message_ids import MessageIds
 from .retry import RetryingRateLimiter
 from .telegram_send import split_message
+from .updates import PerChatUpdateProcessor
 
 __all__ = ["ALLOWED_UPDATES", "build_application", "split_message"]
 
@@ -53,7 +54,7 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
     5xx answers; ``message_ids`` records ids for ``/slett``; without ``polling`` there is no
     updater, because a webhook hands updates in itself."""
     builder = (ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML))
-               .post_init(set_commands))
+               .post_init(set_commands).concurrent_updates(PerChatUpdateProcessor()))
     if base_url:
         builder = builder.base_url(base_url)
     if rate_limit:

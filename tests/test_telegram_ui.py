@@ -155,3 +155,18 @@ async def test_the_command_menu_is_set_in_each_language(api: FakeBotApi,
     assert [c["command"] for c in menus["nb"]] == ["start", "hjelp", "sted", "slett", "personvern"]
     assert menus["nn"][2]["description"] == "Set eller gløym staden min"
     assert menus["en"][3]["description"] == "Delete this conversation"
+
+
+async def test_each_chat_in_order_while_chats_run_side_by_side(api: FakeBotApi,
+                                                              bot: Application) -> None:
+    # A need, then its place, then "show more", pushed at once for five people: every
+    # person's answers must come in the order they wrote, whatever the others do.
+    for chat in range(40, 45):
+        api.push_text(chat, "trenger mat")
+        api.push_text(chat, "Tøyen")
+        api.push_text(chat, "hei")
+    for chat in range(40, 45):
+        texts = await exactly(api, chat, 3, settle=0.5)
+        assert "Hvor bor du" in texts[0]
+        assert "22 99 99 01" in texts[1]
+        assert "Losen" in texts[2]
