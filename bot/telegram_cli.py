@@ -37,8 +37,12 @@ def run_telegram(database: str | None) -> int:
         return 2
     keep_user_text_out_of_logs()
     app = open_app(database, demo=True)
+    # Telegram's flood limits hold for the real service; a load test against a local Bot API
+    # server turns them off to measure Losen itself (bench/telegram.py).
+    flood_limits = os.environ.get("LOSEN_TELEGRAM_FLOOD_LIMITS", "on") != "off"
     application = build_application(token, app.dialogue(DatabaseStateStore(app.sessions)),
                                     base_url=os.environ.get("LOSEN_TELEGRAM_API_URL"),
+                                    rate_limit=flood_limits,
                                     message_ids=MessageIds(app.sessions),
                                     polling=webhook is None)
     if webhook is None:

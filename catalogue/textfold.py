@@ -27,8 +27,9 @@ def fold(text: str) -> str:
     between a and æ/å, which no lookup here needs.
     """
     text = text.lower().translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     for digraph, single in _DIGRAPHS:
         text = text.replace(digraph, single)
     return _NON_WORD.sub(" ", text).strip()
