@@ -13,7 +13,6 @@ its text) recorded for ``/slett``.
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -22,7 +21,6 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -66,7 +64,6 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
     application.bot_data["dialogue"] = dialogue
     if message_ids is not None:
         application.bot_data["message_ids"] = message_ids
-    application.add_handler(TypeHandler(Update, h.on_any_update), group=-1)
     application.add_handler(CommandHandler("start", h.on_start))
     application.add_handler(CommandHandler(["slett", "delete"], h.on_delete))
     application.add_handler(CommandHandler(["sted", "stad", "place"], h.on_place_command))

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 
 from .dialogue import Dialogue
 from .message_ids import MessageIds
-from .telegram_send import conversation_of, remember, send_answer, send_text, user_language
+from .telegram_send import conversation_of, send_answer, send_text, user_language
 
 log = logging.getLogger("losen.telegram")
 DELETE_BATCH = 100
@@ -31,19 +31,13 @@ def _dialogue(context: ContextTypes.DEFAULT_TYPE) -> Dialogue:
     return dialogue
 
 
-async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Before any handler: remember the id of the person's message (never its text)."""
-    if update.effective_message is not None:
-        remember(context, update.effective_message)
-
-
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message, or an edited one: an edit is answered as what the person now means."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or message.text is None or chat is None:
         return
     answer = _dialogue(context).answer(conversation_of(update), message.text, datetime.now(OSLO))
-    await send_answer(context, chat.id, answer)
+    await send_answer(context, chat.id, answer, incoming=message)
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,9 +51,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload and _PAYLOAD.match(payload) and not payload.startswith("inv_"):
         answer = dialogue.set_place(conversation_of(update), payload.replace("_", " "), now)
         if answer.reply.kind not in ("place_forgotten",):
-            await send_answer(context, chat.id, answer)
+            await send_answer(context, chat.id, answer, incoming=update.effective_message)
             return
-    await send_answer(context, chat.id, dialogue.answer(conversation_of(update), "hei", now))
+    await send_answer(context, chat.id, dialogue.answer(conversation_of(update), "hei", now),
+                      incoming=update.effective_message)
 
 
 async def on_place_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,7 +65,7 @@ async def on_place_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     text = " ".join(context.args or [])
     answer = _dialogue(context).set_place(conversation_of(update), text, datetime.now(OSLO))
-    await send_answer(context, chat.id, answer)
+    await send_answer(context, chat.id, answer, incoming=update.effective_message)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,7 +75,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     location = message.location
     answer = _dialogue(context).locate(conversation_of(update), location.latitude,
                                        location.longitude, datetime.now(OSLO))
-    await send_answer(context, chat.id, answer)
+    await send_answer(context, chat.id, answer, incoming=message)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -110,6 +105,8 @@ async def delete_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE
     ids: MessageIds | None = context.bot_data.get("message_ids")
     if ids is not None:
         found = ids.for_chat(chat.id, now)
+        if update.message is not None:  # "/slett" itself
+            found.append(update.message.message_id)
         for start in range(0, len(found), DELETE_BATCH):
             try:
                 await context.bot.delete_messages(chat.id, found[start:start + DELETE_BATCH])
@@ -125,7 +122,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is not None:
         await send_text(context, chat.id, gettext(
             user_language(update),
-            "I can only read text. Write what you need help with and where you live."))
+            "I can only read text. Write what you need help with and where you live."),
+            incoming=update.effective_message)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -135,6 +133,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await send_text(context, update.effective_chat.id, gettext(
                 user_language(update),
-                "Something went wrong on my side. Please try again in a little while."))
+                "Something went wrong on my side. Please try again in a little while."),
+                incoming=update.effective_message)
         except TelegramError as exc:
             log.error("could not apologise: %s", type(exc).__name__)

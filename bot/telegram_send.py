@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message, ReplyKeyboardRemove, Update
@@ -44,27 +45,36 @@ def user_language(update: Update) -> str:
     return MENU_LANGUAGES.get(code.split("-")[0], "nb")
 
 
-def remember(context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
-    """Record the message's id. Best effort: when the database fails, the answer (or the
-    reply already sent) matters more, and the error handler must not apologise twice."""
+def remember(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_ids: list[int],
+             at: datetime) -> None:
+    """Record message ids. Best effort: when the database fails, the answer (or the reply
+    already sent) matters more, and the error handler must not apologise twice."""
     ids: MessageIds | None = context.bot_data.get("message_ids")
-    if ids is None:
+    if ids is None or not message_ids:
         return
     try:
-        ids.record(message.chat_id, [message.message_id], message.date)
+        ids.record(chat_id, message_ids, at)
     except SQLAlchemyError as exc:
         log.warning("could not record a message id: %s", type(exc).__name__)
 
 
 async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
-                    markup: Markup | ReplyKeyboardRemove | None = None) -> None:
-    """Send plain ``text`` (escaped here), in pieces; the buttons go under the last piece."""
+                    markup: Markup | ReplyKeyboardRemove | None = None,
+                    incoming: Message | None = None) -> None:
+    """Send plain ``text`` (escaped here), in pieces; the buttons go under the last piece.
+    The ids of the person's ``incoming`` message and of the pieces are kept together, in one
+    write, also when sending fails half-way."""
     pieces = split_message(html.escape(text))
-    for n, piece in enumerate(pieces):
-        sent = await context.bot.send_message(
-            chat_id, piece, reply_markup=markup if n == len(pieces) - 1 else None)
-        remember(context, sent)
+    ids = [incoming.message_id] if incoming is not None else []
+    try:
+        for n, piece in enumerate(pieces):
+            sent = await context.bot.send_message(
+                chat_id, piece, reply_markup=markup if n == len(pieces) - 1 else None)
+            ids.append(sent.message_id)
+    finally:
+        remember(context, chat_id, ids, datetime.now(UTC))
 
 
-async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer) -> None:
-    await send_text(context, chat_id, answer.text, markup_for(answer.actions))
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
+                      incoming: Message | None = None) -> None:
+    await send_text(context, chat_id, answer.text, markup_for(answer.actions), incoming)
