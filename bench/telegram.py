@@ -177,7 +177,7 @@ def main() -> None:
         if args.database == "sqlite" and args.instances > 1:
             print("note: several instances on one SQLite file; use --database postgresql")
         # Create and migrate the database once, before the instances race to do it.
-        subprocess.run([sys.executable, "-m", "losen.bot.cli", "stats"],
+        subprocess.run([sys.executable, "-m", "losen.bot.cli", "stats", "unmet"],
                        env={**os.environ, "LOSEN_DATABASE_URL": database}, check=False,
                        capture_output=True)
         instances = [start_instance(api_port, database, folder, n) for n in range(args.instances)]

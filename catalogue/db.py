@@ -7,12 +7,14 @@ on start so that an upgrade never needs a separate step.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,7 +46,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # Write-ahead log: readers do not wait for the writer, and a commit is not a disk flush
     # (the log is flushed at checkpoints). The file stays consistent after a crash; a power
     # cut can lose the last moments of conversation state, never the file.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL is kept in the file: set it once; while another connection holds the file the
+    # switch waits for a later connection, which then finds it done.
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        with contextlib.suppress(sqlite3.OperationalError):
+            cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -58,6 +64,10 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+MIGRATION_LOCK = 0x105E4
+"""PostgreSQL advisory lock key held while migrating (any fixed number; "LOSEN" in spirit)."""
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (a no-op when it is there already)."""
     from alembic import command
@@ -66,6 +76,10 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Instances that start together on a new database take turns: the first migrates,
+            # the others then find nothing to do. The lock ends with the transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

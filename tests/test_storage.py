@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -98,3 +99,29 @@ def test_a_failing_write_rolls_back_the_whole_import(database_url: str, small_cs
         import_offers(sessions, poisoned)
     with sessions() as session:
         assert count_offers(session) == 0
+
+
+def test_instances_starting_together_on_postgresql_migrate_once() -> None:
+    """Several instances behind a load balancer start at the same moment on an empty
+    PostgreSQL database: every one must come up (they take turns through an advisory lock).
+    SQLite is for one process; several instances need PostgreSQL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import POSTGRES_ENV, _postgres_url
+    from losen.catalogue.db import make_engine, migrate
+    from sqlalchemy import inspect
+
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV} to run this on PostgreSQL")
+    urls = _postgres_url(base)
+    url = next(urls)
+    try:
+        engines = [make_engine(url) for _ in range(4)]
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(migrate, engines))  # raises if any of them failed
+        assert "offer_report" in inspect(engines[0]).get_table_names()
+        for engine in engines:
+            engine.dispose()
+    finally:
+        urls.close()
