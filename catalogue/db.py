@@ -91,6 +91,16 @@ def open_database(url: str | None = None) -> tuple[Engine, sessionmaker[Session]
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 
+def take_turns(session: Session, key: int) -> None:
+    """Serialise this transaction with other transactions that take the same ``key``, in this
+    process or another: a PostgreSQL advisory lock, or on SQLite the file's write lock taken
+    at once by a no-op write (others wait for it, up to the busy timeout). Both end at commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+
+
 def dialect_insert(session: Session) -> Callable[[Any], Any]:
     """The ``insert`` of the session's dialect, which has ``on_conflict_do_update``/``nothing``.
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .csvio import read_csv, write_csv
+from .db import take_turns
 from .errors import ImportProblem, ImportRefused
 from .hsds import read_hsds, write_hsds
 from .models import Service
@@ -73,9 +74,14 @@ def load_demo_if_empty(sessions: sessionmaker[Session]) -> int:
 
     Only the chat and the bot call this; an import never adds demo offers to a file's own.
     """
-    with sessions() as session:
+    with sessions.begin() as session:
+        # Instances starting together on an empty database: one loads, the others see it.
+        take_turns(session, DEMO_LOCK)
         if count_offers(session):
             return 0
-    offers = demo_offers()
-    import_offers(sessions, offers)
+        offers = demo_offers()
+        save_offers(session, offers)
     return len(offers)
+
+
+DEMO_LOCK = 0x105E5

@@ -125,3 +125,17 @@ def test_instances_starting_together_on_postgresql_migrate_once() -> None:
             engine.dispose()
     finally:
         urls.close()
+
+
+def test_instances_starting_together_load_the_demo_once(database_url: str) -> None:
+    """Two instances start on the same empty catalogue: the demo is loaded once, no error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from losen.catalogue.transfer import demo_offers, load_demo_if_empty
+
+    _, sessions = open_database(database_url)
+    with ThreadPoolExecutor(3) as pool:
+        loaded = list(pool.map(lambda _: load_demo_if_empty(sessions), range(3)))
+    with sessions() as session:
+        assert count_offers(session) == len(demo_offers())
+    assert sorted(loaded)[-1] == len(demo_offers())
