@@ -22,17 +22,6 @@ def features(normal: Sequence[str], labels: Iterable[str]) -> list[str]:
     return feats
 
 
-def char_grams(words: Sequence[str], low: int = 2, high: int = 5) -> list[str]:
-    """Letter sequences inside each word (with its edges): they carry the meaning of compounds
-    and of spellings no list foresaw ("matkassa", "gjeldsrådgjevar", "spilleavhengig")."""
-    out: list[str] = []
-    for word in words:
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
-    return out
-
-
 @dataclass
 class NaiveBayes:
     """Multinomial naive Bayes with add-alpha smoothing; classes scored in log space."""

@@ -29,7 +29,6 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Trained:
     intents: NaiveBayes
-    needs: NaiveBayes
     example_words: frozenset[str]
 
 

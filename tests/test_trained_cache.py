@@ -11,7 +11,7 @@ from losen.intents.trained import Trained, cached, source_key
 
 def _trained() -> Trained:
     nb = NaiveBayes.train([(["w:mat"], "find_offer"), (["w:hei"], "greeting")])
-    return Trained(nb, nb, frozenset({"matutdeling"}))
+    return Trained(nb, frozenset({"matutdeling"}))
 
 
 @pytest.fixture
