@@ -194,7 +194,7 @@ def main() -> None:
             # Warm up: every instance answers a few updates before the clock runs.
             asyncio.run(load([port for _, port in instances], 50, 1, ["hei"]))
             commands.send("report")
-            warm, _ = commands.recv()
+            commands.recv()
             began = time.time()
             cpu_before = [cpu_seconds(p.pid) for p, _ in instances]
             posted = asyncio.run(load([port for _, port in instances], args.rate, args.seconds,
@@ -230,7 +230,6 @@ def main() -> None:
     print(f"deliveries repeated after a connection error: {len(redelivered)}")
     print(f"replies per update: {sum(replies[c] for c in answered) / len(answered):.2f} "
           f"(several when an answer is split or a warm-up chat repeats)")
-    _ = warm
 
 
 if __name__ == "__main__":
