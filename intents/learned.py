@@ -45,10 +45,10 @@ class LinearTextModel:
         known = [(self.features[g], tf) for g, tf in self.grams(text).items() if g in self.features]
         values = [((1.0 + math.log(tf)) * idf, weights) for (idf, weights), tf in known]
         norm = math.sqrt(sum(v * v for v, _ in values)) or 1.0
-        scores = list(self.intercepts)
+        sums = [0.0] * len(self.intercepts)
         for v, weights in values:
-            for k, w in enumerate(weights):
-                scores[k] += v / norm * w
+            sums = [s + v * w for s, w in zip(sums, weights, strict=True)]
+        scores = [b + s / norm for b, s in zip(self.intercepts, sums, strict=True)]
         if len(scores) == 1:  # binary: one row of weights for the second class
             p = 1.0 / (1.0 + math.exp(-scores[0]))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
