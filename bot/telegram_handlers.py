@@ -50,7 +50,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     if payload and _PAYLOAD.match(payload) and not payload.startswith("inv_"):
         answer = dialogue.set_place(conversation_of(update), payload.replace("_", " "), now)
-        if answer.reply.kind not in ("place_forgotten",):
+        if answer.reply.kind != "place_forgotten":
             await send_answer(context, chat.id, answer, incoming=update.effective_message)
             return
     await send_answer(context, chat.id, dialogue.answer(conversation_of(update), "hei", now),
