@@ -1,10 +1,10 @@
 """The next steps a reply offers, as data any channel can show: buttons on Telegram.
 
 An action carries a short ``data`` string that the channel sends back when it is chosen
-(``more``, ``del``, ``need:food``, ``call:0``, ``wrong:0``). Numbers point into the offers the
-conversation has been shown, kept in its state on the server, so a forged or stale button can
-at worst point at an offer the person already saw, and a button never carries anything the
-person wrote.
+(``more``, ``del``, ``need:food``, ``call:0``, ``wrong:0``, ``wrong:0:phone``). Numbers
+point into the offers the conversation has been shown, kept in its state on the server, so
+a forged or stale button can at worst point at an offer the person already saw, and a button
+never carries anything the person wrote.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from losen.catalogue.reports import REPORT_KINDS
 from losen.catalogue.taxonomy import needs
 from losen.locales import gettext as _
 
@@ -53,6 +54,12 @@ def actions_for(reply: Reply) -> tuple[Action, ...]:
         terms = needs().terms
         for i, code in enumerate(SUGGESTED_NEEDS):
             out.append(Action(f"need:{code}", terms[code].label(lang), i // 2))
+    elif reply.kind == "report_what":
+        words = {"phone": _(lang, "Phone number"), "hours": _(lang, "Opening hours"),
+                 "place": _(lang, "Address or place"), "closed": _(lang, "It no longer exists"),
+                 "other": _(lang, "Something else")}
+        for i, what in enumerate(REPORT_KINDS):
+            out.append(Action(f"wrong:{reply.first_index}:{what}", words[what], i // 2))
     elif reply.kind in ("ask_place", "place_forgotten"):
         out.append(Action("location", "📍 " + _(lang, "Share my location"), 0, kind="location"))
     return tuple(a for a in out if len(a.data.encode()) <= MAX_DATA)

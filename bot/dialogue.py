@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from losen.catalogue.matching import CatalogueIndex, Match, Query, match
+from losen.catalogue.reports import REPORT_KINDS
 from losen.catalogue.taxonomy import needs
 from losen.catalogue.textfold import fold
 from losen.intents import Place, Understanding, understand
@@ -29,8 +30,9 @@ from .state import ConversationState, MemoryStateStore, StateStore
 PAGE = 3
 ALTERNATIVE_RADIUS_KM = 300.0
 UnmetRecorder = Callable[[str, str | None, datetime], None]
-ReportRecorder = Callable[[str, datetime], None]
-"""Called with an offer id when someone taps "not right" under it; never with who tapped."""
+ReportRecorder = Callable[[str, str, datetime], object]
+"""Called with an offer id and what was wrong (``phone``, ``hours``, ``place``, ``closed``,
+``other``) when someone flags an offer; never with who tapped."""
 
 
 @cache
@@ -176,6 +178,7 @@ class Dialogue:
         lang = state.language
         u = Understanding(intent="find_offer")
         verb, _, arg = data.partition(":")
+        arg, _, what = arg.partition(":")
         if verb == "del":
             self.states.delete(conversation)
             return self._answer(u, Reply("deleted", lang))
@@ -187,12 +190,15 @@ class Dialogue:
             return self._answer(u, reply)
         if verb in ("call", "wrong") and arg.isdigit() and int(arg) < len(state.shown):
             offer = self.index.offer(state.shown[int(arg)])
-            if offer is not None:
-                if verb == "wrong":
-                    if self.record_report is not None:
-                        self.record_report(offer.id, now)
-                    return self._answer(u, Reply("reported", lang))
+            if offer is not None and verb == "call" and not what:
                 return self._answer(u, Reply("call", lang, offer=offer))
+            if offer is not None and verb == "wrong" and not what:
+                return self._answer(u, Reply("report_what", lang, offer=offer,
+                                             first_index=int(arg)))
+            if offer is not None and verb == "wrong" and what in REPORT_KINDS:
+                if self.record_report is not None:
+                    self.record_report(offer.id, what, now)
+                return self._answer(u, Reply("reported", lang))
         return self._answer(u, Reply("expired", lang))
 
     def locate(self, conversation: str, lat: float, lon: float, now: datetime) -> Answer:

@@ -79,6 +79,9 @@ def offer_block(m: Match, lang: str) -> list[str]:
         lines.append("  " + _(lang, "Last confirmed {date}",
                               date=format_date(o.last_verified, "d. MMMM y" if lang != "en"
                                                else "d MMMM y", locale=lang)))
+    if m.caution:
+        lines.append("  ⚠️ " + _(lang, "Some people said something here may be out of date. "
+                                       "Call before you go, if you can."))
     return lines
 
 
@@ -115,6 +118,9 @@ def render_text(reply: Reply) -> str:
             return _(lang, "{name} has no phone number in my list.", name=o.name)
         return _(lang, "{name} – {organisation}: tap the number to call {phone}",
                  name=o.name, organisation=o.organisation, phone=format_phone(o.phone))
+    if kind == "report_what" and reply.offer is not None:
+        return _(lang, "What is not right about {name}? Tap what you noticed.",
+                 name=reply.offer.name)
     if kind == "no_more":
         return _(lang, "That is all I have for now. Tell me if you need something else.")
     if kind == "nothing":
@@ -211,6 +217,7 @@ def offer_json(m: Match, explain: bool = False) -> dict[str, Any]:
         "last_verified": o.last_verified.isoformat() if o.last_verified else None,
         "distance_km": round(m.distance_km, 1) if m.distance_km is not None else None,
         "score": m.score,
+        "caution": m.caution,
     }
     if explain:
         data["explain"] = m.explain()

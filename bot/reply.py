@@ -15,7 +15,7 @@ from .helplines import Helpline
 class Reply:
     kind: str
     """crisis, offers, no_more, nothing, ask_place, ask_need, nav, human, volunteer, deleted,
-    call, reported, expired, outside, place_forgotten, or the small-talk intents (greeting,
+    call, report_what, reported, expired, outside, place_forgotten, or the small-talk intents (greeting,
     thanks, goodbye, help, privacy, out_of_scope)."""
     lang: str
     need: str | None = None
@@ -27,7 +27,7 @@ class Reply:
     continued: bool = False
     crisis_kind: str | None = None
     offer: Offer | None = None
-    """The one offer a "call" reply is about."""
+    """The one offer a "call" or "report_what" reply is about."""
     first_index: int = 0
     """Where ``matches`` start among the offers this conversation has been shown, so that a
     button can name an offer by its number."""

@@ -54,6 +54,8 @@ class Match:
     """``bydel``, ``kommune``, ``nearby``, ``region`` or ``national``."""
     stale: bool
     """Last verified more than 90 days ago: show the date."""
+    caution: bool = False
+    """Several people said something is wrong since it was last confirmed: say so."""
 
     def explain(self) -> str:
         return " + ".join(f"{name} {value:.2f}" for name, value in self.parts) + \
@@ -74,6 +76,8 @@ class CatalogueIndex:
     bydel_of: dict[str, str] = field(default_factory=dict)
     folded_names: dict[str, str] = field(default_factory=dict)
     by_id: dict[str, Offer] = field(default_factory=dict)
+    cautions: frozenset[str] = frozenset()
+    """Offers with several open "not right" reports."""
     _near: dict[tuple[str, float], list[tuple[str, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -190,7 +194,7 @@ def match(index: CatalogueIndex, query: Query, now: datetime, limit: int | None 
     scored = []
     for o, area, dist in candidates.values():
         visible, stale = _fresh(o, today)
-        if not visible:
+        if not visible or o.paused(today):
             continue
         need = _need_score(o, query.needs)
         if need == 0.0:
@@ -217,7 +221,7 @@ def match(index: CatalogueIndex, query: Query, now: datetime, limit: int | None 
         when = opening(o.schedule, now)
         parts = [*parts[:2], ("time", time_rank(when, now)), *parts[2:]]
         results.append(Match(o, round(sum(v for _, v in parts), 4), tuple(parts), when, dist,
-                             area, stale))
+                             area, stale, o.id in index.cautions))
     results.sort(key=lambda m: (-m.score, m.distance_km if m.distance_km is not None else 1e9,
                                 m.offer.id))
     return results if limit is None else results[:limit]

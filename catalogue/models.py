@@ -56,6 +56,8 @@ class Service(Base):
     # Extension: how far the offer reaches (local, regional, national). HSDS expresses this
     # with service_area rows, which are kept too; this column makes filtering cheap.
     scope: Mapped[str] = mapped_column(String(16), default="local")
+    # Extension: while paused (status "temporarily closed"), the day it opens again.
+    reopens: Mapped[date | None] = mapped_column(Date)
 
 
 class Location(Base):
@@ -186,16 +188,18 @@ class UnmetNeed(Base):
 
 
 class OfferReport(Base):
-    """Extension: someone tapped "not right" under an offer. The offer and the day only: no
-    user id, no text, nothing that tells who tapped. The organisation's editors see the
-    count (issue "volunteers")."""
+    """Extension: someone tapped "not right" under an offer. The offer, what was wrong and the
+    day only: no user id, no text, nothing that tells who tapped. The organisation's editors
+    see the counts as tasks; a confirmation clears the reports made before it."""
 
     __tablename__ = "offer_report"
-    __table_args__ = (UniqueConstraint("offer_id", "day"),)
+    __table_args__ = (UniqueConstraint("offer_id", "day", "what", name="uq_offer_report_offer_day_what"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     offer_id: Mapped[str] = mapped_column(String(128), index=True)
     day: Mapped[date] = mapped_column(Date)
+    what: Mapped[str] = mapped_column(String(16), default="other")
+    """``phone``, ``hours``, ``place``, ``closed`` or ``other``."""
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -255,3 +259,117 @@ class ChatMessageId(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Member(Base):
+    """Extension: a volunteer who keeps an organisation's offers, or a site admin.
+
+    ``account`` is the channel's id of the volunteer (``telegram:<user id>``), needed to know
+    who may edit and where to send reminders; ``name`` is the name they go by in the app, so
+    that an organisation admin can tell editors apart. Removing a member deletes the row; the
+    audit log keeps the history.
+    """
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("organization_id", "account"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    """None for a site admin."""
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    """``editor``, ``admin`` (of the organisation) or ``site_admin``."""
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(64))
+
+
+class Invite(Base):
+    """Extension: a one-time invite, stored only as the SHA-256 of its secret."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Extension: every change to the catalogue and its people, append-only (database
+    triggers refuse UPDATE and DELETE). Who, when, what, old → new; never anything a person
+    asking for help wrote."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    organization_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    offer_id: Mapped[str | None] = mapped_column(String(128))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+
+class DeskState(Base):
+    """Extension: the step a volunteer is in (editing a field, a new offer, an upload to
+    confirm) and its draft, for at most 30 minutes."""
+
+    __tablename__ = "desk_state"
+
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step: Mapped[str] = mapped_column(String(32))
+    offer_id: Mapped[str | None] = mapped_column(String(128))
+    draft: Mapped[str] = mapped_column(Text, default="{}")
+    updated: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class DeskButton(Base):
+    """Extension: what a volunteer's button does, kept on the server. The button carries only
+    a random token; the token names its account, so a token forged, guessed or passed on does
+    nothing, and every action is authorised again when pressed."""
+
+    __tablename__ = "desk_button"
+
+    token: Mapped[str] = mapped_column(String(24), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    offer_id: Mapped[str | None] = mapped_column(String(128))
+    arg: Mapped[str | None] = mapped_column(String(128))
+    created: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class EditorNotice(Base):
+    """Extension: a reminder or task sent to an organisation's editors, claimed by inserting
+    this row first, so that with several instances running it goes out once."""
+
+    __tablename__ = "editor_notice"
+    __table_args__ = (UniqueConstraint("offer_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    offer_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    """``stale`` (90 days unconfirmed), ``stale2`` (the second reminder) or ``reports``."""
+    key: Mapped[str] = mapped_column(String(32))
+    """The confirmation date a reminder is about, or the day of the reports."""
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CatalogueRevision(Base):
+    """Extension: one row counting changes to the catalogue, so that every instance notices
+    a volunteer's edit and reloads its offers."""
+
+    __tablename__ = "catalogue_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)

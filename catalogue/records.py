@@ -43,9 +43,14 @@ class Offer:
     labels: dict[str, bool] = field(default_factory=dict)
     """Low-threshold labels that are known; a missing code means unknown, never yes."""
     last_verified: date | None = None
+    reopens: date | None = None
+    """Paused (a holiday closure) until this day: hidden from people asking until then."""
 
     def label(self, code: str) -> bool | None:
         return self.labels.get(code)
+
+    def paused(self, today: date) -> bool:
+        return self.reopens is not None and today < self.reopens
 
     @property
     def main_need(self) -> str | None:

@@ -1,6 +1,7 @@
 """Opening hours as volunteers write them in the spreadsheet, parsed into HSDS-style rows.
 
-The spreadsheet form is ``DAYS HH:MM-HH:MM`` items separated by ``;``, where DAYS is a day name
+The spreadsheet form is ``DAYS HH:MM-HH:MM`` items (whole hours may drop the minutes:
+``tirsdag 10-14``) separated by ``;``, where DAYS is a day name
 (``mandag`` … ``søndag``), a range (``mandag-fredag``), ``hverdager`` or ``daglig``. Anything
 that is clearly prose (``etter avtale``) is kept as text and shown as written. Nynorsk and
 æøå-less day names are accepted too, because that is how people type them.
@@ -37,7 +38,7 @@ _GROUPS = {fold(k): v for k, v in _GROUPS.items()}
 
 _ITEM = re.compile(
     r"^(?P<days>[^\d]+?)\s*(?:kl\.?\s*)?"
-    r"(?P<oh>\d{1,2})[:.](?P<om>\d{2})\s*[-–]\s*(?P<ch>\d{1,2})[:.](?P<cm>\d{2})$",
+    r"(?P<oh>\d{1,2})(?:[:.](?P<om>\d{2}))?\s*[-–]\s*(?P<ch>\d{1,2})(?:[:.](?P<cm>\d{2}))?$",
     re.IGNORECASE,
 )
 _LOOKS_LIKE_HOURS = re.compile(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s*[-–]\s*\d{1,2}\b")
@@ -96,8 +97,8 @@ def _parse_days(text: str) -> tuple[int, ...] | None:
     return tuple(sorted(days)) or None
 
 
-def _clock(h: str, m: str) -> time | None:
-    hour, minute = int(h), int(m)
+def _clock(h: str, m: str | None) -> time | None:
+    hour, minute = int(h), int(m or 0)
     if hour == 24 and minute == 0:
         return time(23, 59)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):

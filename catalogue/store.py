@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
     Address,
     Attribute,
+    CatalogueRevision,
     Language,
     Location,
     Organization,
@@ -146,7 +147,8 @@ def save_offers(session: Session, offers: Sequence[Offer]) -> None:
         rows[Service].append(dict(
             id=sid, organization_id=organization_id(o.organisation), name=o.name,
             description=o.description, url=o.website or None, email=o.email or None,
-            status="active", assured_date=o.last_verified, last_modified=now, scope=o.scope,
+            status="temporarily closed" if o.reopens else "active",
+            assured_date=o.last_verified, last_modified=now, scope=o.scope, reopens=o.reopens,
         ))
         rows[ServiceArea].extend(service_areas(o, places))
         where = location_rows(o, places)
@@ -179,6 +181,17 @@ def save_offers(session: Session, offers: Sequence[Offer]) -> None:
             session.execute(insert(table), rows[table])
 
 
+def bump_revision(session: Session) -> None:
+    """Count a change to the catalogue, so that every running instance reloads its offers."""
+    session.execute(update(CatalogueRevision).where(CatalogueRevision.id == 1)
+                    .values(revision=CatalogueRevision.revision + 1))
+
+
+def revision(session: Session) -> int:
+    return int(session.scalar(select(CatalogueRevision.revision)
+                              .where(CatalogueRevision.id == 1)) or 0)
+
+
 def count_offers(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Service)) or 0
 
@@ -199,6 +212,19 @@ def load_offers(session: Session) -> list[Offer]:
     for i in range(0, len(ids), LOAD_CHUNK):
         offers.extend(_load_chunk(session, ids[i:i + LOAD_CHUNK], orgs, shared))
     return offers
+
+
+def load_offers_by_ids(session: Session, ids: Sequence[str]) -> list[Offer]:
+    """These offers (those that exist), ordered by id: what an edit reads."""
+    org_ids = set(session.scalars(select(Service.organization_id).where(Service.id.in_(ids))))
+    orgs = dict(session.execute(select(Organization.id, Organization.name)
+                                .where(Organization.id.in_(org_ids))).all())
+    return _load_chunk(session, list(ids), orgs, {})
+
+
+def offer_ids_of(session: Session, organization_id: str) -> list[str]:
+    return list(session.scalars(select(Service.id).where(
+        Service.organization_id == organization_id).order_by(Service.name, Service.id)))
 
 
 def _load_chunk(session: Session, ids: list[str], orgs: dict[str, str],
@@ -255,9 +281,9 @@ def _load_chunk(session: Session, ids: list[str], orgs: dict[str, str],
         return shared.setdefault(value, value)
 
     offers = []
-    for sid, org_id, name, description, scope, email, url, assured in session.execute(
+    for sid, org_id, name, description, scope, email, url, assured, reopens in session.execute(
         select(Service.id, Service.organization_id, Service.name, Service.description,
-               Service.scope, Service.email, Service.url, Service.assured_date)
+               Service.scope, Service.email, Service.url, Service.assured_date, Service.reopens)
         .where(Service.id.in_(ids)).order_by(Service.id)
     ):
         lat, lon, address, postnummer, poststed = places.get(sid, (None, None, "", "", ""))
@@ -274,6 +300,6 @@ def _load_chunk(session: Session, ids: list[str], orgs: dict[str, str],
             audience=same(tuple(code for _, code in sorted(audience_rows[sid]))),
             languages=same(tuple(languages[sid])),
             labels=shared.setdefault(("labels", label_items), dict(label_items)),  # type: ignore[arg-type]
-            last_verified=same(assured),
+            last_verified=same(assured), reopens=reopens,
         ))
     return offers

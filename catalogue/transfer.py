@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -18,7 +18,7 @@ from .errors import ImportProblem, ImportRefused
 from .hsds import read_hsds, write_hsds
 from .models import Service
 from .records import Offer
-from .store import count_offers, load_offers, save_offers
+from .store import bump_revision, count_offers, load_offers, save_offers
 
 Format = Literal["csv", "hsds"]
 
@@ -48,13 +48,21 @@ def parse_file(path: Path, today: date | None = None) -> list[Offer]:
 
 
 def import_offers(sessions: sessionmaker[Session], offers: list[Offer]) -> ImportSummary:
-    """Upsert the offers in one unit of work: all of them or, on any error, none."""
+    """Upsert the offers in one unit of work: all of them or, on any error, none. A pause set
+    in the bot survives a re-import (the spreadsheet has no column for it)."""
     with sessions.begin() as session:
         ids = [o.id for o in offers]
         existing: set[str] = set()
+        reopens: dict[str, date] = {}
         for i in range(0, len(ids), 500):
-            existing.update(session.scalars(select(Service.id).where(Service.id.in_(ids[i:i + 500]))))
-        save_offers(session, offers)
+            for sid, day in session.execute(select(Service.id, Service.reopens)
+                                            .where(Service.id.in_(ids[i:i + 500]))):
+                existing.add(sid)
+                if day is not None:
+                    reopens[sid] = day
+        save_offers(session, [replace(o, reopens=reopens[o.id]) if o.id in reopens else o
+                              for o in offers])
+        bump_revision(session)
     return ImportSummary(added=len(ids) - len(existing), updated=len(existing))
 
 
@@ -81,6 +89,7 @@ def load_demo_if_empty(sessions: sessionmaker[Session]) -> int:
             return 0
         offers = demo_offers()
         save_offers(session, offers)
+        bump_revision(session)
     return len(offers)
 
 

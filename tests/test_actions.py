@@ -22,7 +22,7 @@ def reports() -> list[str]:
 @pytest.fixture
 def dialogue(reports: list[str]) -> Dialogue:
     return Dialogue(index(), MemoryStateStore(),
-                    record_report=lambda offer_id, _now: reports.append(offer_id))
+                    record_report=lambda offer_id, what, _now: reports.append(f"{offer_id}:{what}"))
 
 
 def test_offers_come_with_call_and_not_right_buttons_numbered_in_order(dialogue: Dialogue) -> None:
@@ -41,19 +41,35 @@ def test_offers_come_with_call_and_not_right_buttons_numbered_in_order(dialogue:
 def test_not_right_reports_the_offer_and_nothing_about_the_person(
         dialogue: Dialogue, reports: list[str]) -> None:
     answer = dialogue.answer("a", "matutdeling på Tøyen", NOW)
-    reply = dialogue.act("a", "wrong:0", NOW)
+    ask = dialogue.act("a", "wrong:1", NOW)
+    offer = answer.reply.matches[1].offer
+    assert ask.reply.kind == "report_what" and ask.reply.offer == offer
+    assert offer.name in ask.text
+    assert [a.data for a in ask.actions] == [f"wrong:1:{w}" for w in
+                                             ("phone", "hours", "place", "closed", "other")]
+    assert reports == []  # nothing counted before they say what
+    reply = dialogue.act("a", "wrong:1:hours", NOW)
     assert reply.reply.kind == "reported"
-    assert reports == [answer.reply.matches[0].offer.id]
+    assert reports == [f"{offer.id}:hours"]
 
 
 @pytest.mark.parametrize("data", ["call:7", "wrong:-1", "call:x", "need:pizza", "drop table",
-                                  "call:0:1", "", "more"])
+                                  "call:0:1", "", "more", "wrong:0:phone", "wrong:5:hours"])
 def test_forged_or_stale_buttons_change_nothing(dialogue: Dialogue, reports: list[str],
                                                 data: str) -> None:
     # A conversation with no offers shown: every button but a valid need is stale.
     dialogue.answer("a", "hei", NOW)
     reply = dialogue.act("a", data, NOW)
     assert reply.reply.kind == "expired"
+    assert reports == []
+
+
+@pytest.mark.parametrize("data", ["wrong:0:pizza", "wrong:0:", "call:0:phone", "wrong:0:phone:x"])
+def test_a_report_with_a_made_up_kind_counts_nothing(dialogue: Dialogue, reports: list[str],
+                                                     data: str) -> None:
+    dialogue.answer("a", "matutdeling på Tøyen", NOW)
+    reply = dialogue.act("a", data, NOW)
+    assert reply.reply.kind in ("expired", "report_what")
     assert reports == []
 
 

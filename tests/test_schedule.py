@@ -32,10 +32,19 @@ def test_parsed_items_carry_days_and_hours() -> None:
     assert item.byday == "MO,TU,WE"
 
 
+@pytest.mark.parametrize(("text", "opens", "closes"), [
+    ("tirsdag 10-14", time(10), time(14)), ("man-fre kl 9.30-15", time(9, 30), time(15)),
+    ("tys 18-21:30", time(18), time(21, 30)),
+])
+def test_whole_hours_may_drop_the_minutes(text: str, opens: time, closes: time) -> None:
+    (item,) = parse_schedule(text)
+    assert (item.opens, item.closes) == (opens, closes)
+
+
 @pytest.mark.parametrize(
     "bad",
     ["mandag 25:00-26:00", "blabla 10:00-11:00", "mandag", "fredag-mandag 10:00-12:00",
-     "mandag 10:00-10:00", "måndag 10-12"],
+     "mandag 10:00-10:00", "måndag 10-", "tirsdag 10-10", "onsdag 9-25"],
 )
 def test_hours_that_cannot_be_read_are_errors_not_text(bad: str) -> None:
     with pytest.raises(ScheduleError):

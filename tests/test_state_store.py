@@ -8,7 +8,7 @@ from losen.bot.dbstate import DatabaseStateStore, place_from_json, place_to_json
 from losen.bot.message_ids import MessageIds
 from losen.bot.state import TTL, ConversationState
 from losen.catalogue.db import MIGRATIONS, open_database
-from losen.catalogue.models import Base, ChatMessageId, ConversationStateRow
+from losen.catalogue.models import Base, ChatMessageId, ConversationStateRow, OfferReport
 from losen.intents import Place
 from sqlalchemy import func, select
 
@@ -122,12 +122,16 @@ def test_not_right_reports_are_counted_per_offer_without_who(database_url: str) 
     engine, sessions = open_database(database_url)
     reports = OfferReports(sessions)
     now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-    reports.record("oslo-toyen-mat", now)
-    reports.record("oslo-toyen-mat", now + timedelta(hours=1))
-    reports.record("oslo-toyen-mat", now + timedelta(days=2))
-    reports.record("trd-tirsdag", now)
+    reports.record("oslo-toyen-mat", "phone", now)
+    reports.record("oslo-toyen-mat", "phone", now + timedelta(hours=1))
+    reports.record("oslo-toyen-mat", "hours", now + timedelta(days=2))
+    reports.record("trd-tirsdag", "made-up kind", now)
     assert reports.count("oslo-toyen-mat") == 3
     assert reports.count("oslo-toyen-mat", since=(now + timedelta(days=1)).date()) == 1
     assert reports.count("nowhere") == 0
     columns = {c["name"] for c in inspect(engine).get_columns("offer_report")}
-    assert columns == {"id", "offer_id", "day", "count"}  # nothing that says who
+    assert columns == {"id", "offer_id", "day", "what", "count"}  # nothing that says who
+    with sessions() as session:
+        kinds = set(session.execute(select(OfferReport.offer_id, OfferReport.what)))
+    assert kinds == {("oslo-toyen-mat", "phone"), ("oslo-toyen-mat", "hours"),
+                     ("trd-tirsdag", "other")}

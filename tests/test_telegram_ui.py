@@ -55,7 +55,10 @@ async def test_not_right_is_counted_for_the_offer(api: FakeBotApi, bot: Applicat
     api.push_text(32, "matutdeling på Tøyen")
     await replies(api, 32, 1)
     api.push_update(32, "callback_query", data="wrong:0")
-    assert "Takk" in (await replies(api, 32, 2))[1]
+    await replies(api, 32, 2)
+    assert "Telefonnummer" in buttons(api, 32).values()
+    api.push_update(32, "callback_query", data="wrong:0:phone")
+    assert "Takk" in (await replies(api, 32, 3))[2]
     assert OfferReports(instance.sessions).count("oslo-toyen-mat") == 1
 
 
