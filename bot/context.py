@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from losen.catalogue.db import open_database
-from losen.catalogue.matching import CatalogueIndex, settle
+from losen.catalogue.matching import settle
 from losen.catalogue.records import Offer
 from losen.catalogue.reports import OfferReports
 from losen.catalogue.stats import UnmetNeeds
@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .dialogue import Dialogue
+from .refresh import CatalogueRefresher, load_index
 from .state import MemoryStateStore, StateStore
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -27,15 +28,20 @@ OSLO = ZoneInfo("Europe/Oslo")
 class App:
     engine: Engine
     sessions: sessionmaker[Session]
+    loaded_revision: int = -1
+    """The catalogue revision the last :meth:`dialogue` was built from."""
 
     def offers(self) -> list[Offer]:
         with self.sessions() as session:
             return load_offers(session)
 
+    def refresher(self, dialogue: Dialogue) -> CatalogueRefresher:
+        return CatalogueRefresher(self.sessions, dialogue, self.loaded_revision)
+
     def dialogue(self, states: StateStore | None = None) -> Dialogue:
         """The one dialogue every channel uses, over the catalogue as it is now; conversation
         state in memory unless a store is given (Telegram keeps it in the database)."""
-        index = CatalogueIndex(self.offers())
+        self.loaded_revision, index = load_index(self.sessions)
         settle()
         return Dialogue(index, states if states is not None else MemoryStateStore(),
                         record_unmet=UnmetNeeds(self.sessions).record,

@@ -26,6 +26,7 @@ def run_telegram(database: str | None) -> int:
               file=sys.stderr)
         return 2
     from .dbstate import DatabaseStateStore
+    from .desk import Desk
     from .message_ids import MessageIds
     from .telegram import ALLOWED_UPDATES, build_application
     from .webhook import WebhookSettingError, serve_webhook, webhook_server, webhook_settings
@@ -40,11 +41,16 @@ def run_telegram(database: str | None) -> int:
     # Telegram's flood limits hold for the real service; a load test against a local Bot API
     # server turns them off to measure Losen itself (bench/telegram.py).
     flood_limits = os.environ.get("LOSEN_TELEGRAM_FLOOD_LIMITS", "on") != "off"
-    application = build_application(token, app.dialogue(DatabaseStateStore(app.sessions)),
-                                    base_url=os.environ.get("LOSEN_TELEGRAM_API_URL"),
-                                    rate_limit=flood_limits,
-                                    message_ids=MessageIds(app.sessions),
-                                    polling=webhook is None)
+    dialogue = app.dialogue(DatabaseStateStore(app.sessions))
+    refresher = app.refresher(dialogue)
+    application = build_application(token, dialogue,
+                                     base_url=os.environ.get("LOSEN_TELEGRAM_API_URL"),
+                                     base_file_url=os.environ.get("LOSEN_TELEGRAM_FILE_URL"),
+                                     rate_limit=flood_limits,
+                                     message_ids=MessageIds(app.sessions),
+                                     polling=webhook is None,
+                                     desk=Desk(app.sessions, on_change=refresher.refresh),
+                                     refresher=refresher)
     if webhook is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     else:

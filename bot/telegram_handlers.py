@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from . import telegram_desk
 from .dialogue import Dialogue
 from .message_ids import MessageIds
 from .telegram_send import conversation_of, send_answer, send_text, user_language
@@ -36,18 +37,25 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or message.text is None or chat is None:
         return
+    if await telegram_desk.answer_text(update, context, message.text):
+        return
     answer = _dialogue(context).answer(conversation_of(update), message.text, datetime.now(OSLO))
     await send_answer(context, chat.id, answer, incoming=message)
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/start``, also from a link: ``t.me/<bot>?start=Bergen`` or ``?start=0301`` sets the
-    place (an organisation can share a link for its kommune)."""
+    place (an organisation can share a link for its kommune); ``?start=inv_…`` is a
+    volunteer's invite."""
     chat = update.effective_chat
     if chat is None:
         return
     dialogue, now = _dialogue(context), datetime.now(OSLO)
     payload = context.args[0] if context.args else ""
+    desk = telegram_desk.desk_of(context)
+    if payload.startswith("inv_") and desk is not None and _PAYLOAD.match(payload):
+        await telegram_desk.join(update, context, desk, payload)
+        return
     if payload and _PAYLOAD.match(payload) and not payload.startswith("inv_"):
         answer = dialogue.set_place(conversation_of(update), payload.replace("_", " "), now)
         if answer.reply.kind != "place_forgotten":
@@ -83,6 +91,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or chat is None:
         return
     await query.answer()
+    if (query.data or "").startswith("v:"):
+        await telegram_desk.press(update, context, query.data or "")
+        return
     if query.data == "del":
         await delete_conversation(update, context)
         return

@@ -100,23 +100,43 @@ def set_field(session: Session, actor: str, offer_id: str, field: str, value: st
     return _save(session, actor, "edit", org_id, offer, new, now)
 
 
-def _put_address(row: dict[str, str], offer: Offer, value: str) -> None:
-    """"Storgata 1, 0182 Oslo": street and postal code (the postal place follows from it). A
-    local offer that moves to another kommune moves with its postal code; the old map point is
-    dropped, since it no longer marks the place."""
-    if value.casefold() in _NONE:
-        row.update(address="", postnummer="", poststed="", latitude="", longitude="")
-        return
-    found = _ADDRESS.match(value)
+def parse_address(value: str) -> tuple[str, str, str]:
+    """"Storgata 1, 0182 Oslo" → (street, postal code, postal place as written)."""
+    found = _ADDRESS.match(value.strip())
     if found is None or not found["street"].strip():
         raise refused("address", N_("Write the street address and the postal code, for "
                                     "example “Storgata 1, 0182 Oslo”."))
-    code = found["code"]
-    row.update(address=found["street"].strip().rstrip(","), postnummer=code,
-               poststed=found["place"].strip(), latitude="", longitude="")
+    return found["street"].strip().rstrip(","), found["code"], found["place"].strip()
+
+
+def _put_address(row: dict[str, str], offer: Offer, value: str) -> None:
+    """Street and postal code (the postal place follows from it). A local offer that moves to
+    another kommune moves with its postal code; the old map point is dropped, since it no
+    longer marks the place."""
+    if value.casefold() in _NONE:
+        row.update(address="", postnummer="", poststed="", latitude="", longitude="")
+        return
+    street, code, place = parse_address(value)
+    row.update(address=street, postnummer=code, poststed=place, latitude="", longitude="")
     postal = register().postal_code(code)
     if postal is not None and offer.scope == "local":
         row["kommunenummer"] = postal.kommunenummer
+
+
+def check(column: str, value: str, now: datetime) -> str:
+    """One answer of the guided new offer, validated by the importer's rules for its column
+    alone; the value as it will be stored (a phone number in international form)."""
+    row = dict.fromkeys(HEADER, "")
+    row.update(id="check", organisation="check", name="check", needs="food", scope="national")
+    row[column] = value.strip()
+    try:
+        offer = _validated(row, now.date())
+    except ImportRefused as exc:
+        mine = [p for p in exc.problems if p.column == column]
+        if mine:
+            raise ImportRefused(mine) from None
+        return value.strip()
+    return _row(offer)[column]
 
 
 def confirm(session: Session, actor: str, offer_id: str, now: datetime) -> Offer:

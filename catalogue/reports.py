@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OfferReport, Service
+from .store import bump_revision
 
 REPORT_KINDS = ("phone", "hours", "place", "closed", "other")
 """What a person can flag, in the order the buttons show them."""
@@ -41,7 +42,10 @@ class OfferReports:
             else:
                 row.count += 1
             session.flush()
-            return sum(open_reports(session, [offer_id]).get(offer_id, {}).values())
+            total = sum(open_reports(session, [offer_id]).get(offer_id, {}).values())
+            if total == CAUTION_AFTER:
+                bump_revision(session)  # every instance now shows the caution
+            return total
 
     def count(self, offer_id: str, since: date | None = None) -> int:
         with self.sessions() as session:

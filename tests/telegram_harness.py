@@ -16,14 +16,18 @@ from typing import Any
 
 import httpx
 from botapi import FakeBotApi, _free_port
-from catalogue_fixture import index
+from catalogue_fixture import OFFERS, index
 from losen.bot.dbstate import DatabaseStateStore
+from losen.bot.desk import Desk
 from losen.bot.dialogue import Dialogue
 from losen.bot.message_ids import MessageIds
+from losen.bot.refresh import CatalogueRefresher, load_index
 from losen.bot.telegram import build_application
 from losen.bot.webhook import SECRET_HEADER, WebhookSettings, serve_webhook, webhook_server
-from losen.catalogue.db import open_database
+from losen.catalogue.db import open_database, take_turns
+from losen.catalogue.records import Offer
 from losen.catalogue.reports import OfferReports
+from losen.catalogue.store import bump_revision, count_offers, save_offers
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application
@@ -38,6 +42,8 @@ class Instance:
     sessions: sessionmaker[Session]
     dialogue: Dialogue
     message_ids: MessageIds
+    desk: Desk | None = None
+    refresher: CatalogueRefresher | None = None
 
     @classmethod
     def open(cls, url: str) -> Instance:
@@ -47,11 +53,29 @@ class Instance:
                                               record_report=OfferReports(sessions).record),
                    MessageIds(sessions))
 
+    @classmethod
+    def live(cls, url: str, offers: list[Offer] | None = None) -> Instance:
+        """As ``losen run`` builds it: the catalogue read from the database (seeded with the
+        fixture's offers when empty), reloaded after edits, and the volunteers' desk."""
+        engine, sessions = open_database(url)
+        with sessions.begin() as session:
+            take_turns(session, 1)
+            if not count_offers(session):
+                save_offers(session, offers if offers is not None else OFFERS)
+                bump_revision(session)
+        revision, catalogue = load_index(sessions)
+        dialogue = Dialogue(catalogue, DatabaseStateStore(sessions),
+                            record_report=OfferReports(sessions).record)
+        refresher = CatalogueRefresher(sessions, dialogue, revision)
+        return cls(engine, sessions, dialogue, MessageIds(sessions),
+                   Desk(sessions, on_change=refresher.refresh), refresher)
+
     def application(self, api: FakeBotApi, rate_limit: bool = False, polling: bool = True
                     ) -> Application:
         return build_application(TOKEN, self.dialogue, base_url=api.base_url,
                                  rate_limit=rate_limit, message_ids=self.message_ids,
-                                 polling=polling)
+                                 polling=polling, desk=self.desk, refresher=self.refresher,
+                                 base_file_url=getattr(api, "base_file_url", None))
 
 
 @asynccontextmanager

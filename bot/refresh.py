@@ -1,0 +1,50 @@
+"""Keeping each instance's catalogue in memory in step with the database.
+
+Matching runs over offers in memory (fast at a hundred thousand offers), so a volunteer's edit
+must reach every running instance: each write counts a revision in the database, and every
+instance compares it with the revision it loaded, on a timer and right after its own edits.
+Only when it changed is the catalogue read again; the index is swapped whole, so an answer is
+never made from half an update.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from losen.catalogue.matching import CatalogueIndex
+from losen.catalogue.reports import cautioned
+from losen.catalogue.store import load_offers, revision
+from sqlalchemy.orm import Session, sessionmaker
+
+from .dialogue import Dialogue
+
+log = logging.getLogger("losen.refresh")
+INTERVAL = 10.0
+"""Seconds between checks: another instance's edit shows within this."""
+
+
+def load_index(sessions: sessionmaker[Session]) -> tuple[int, CatalogueIndex]:
+    """The catalogue and its revision, read in one transaction so they belong together."""
+    with sessions() as session:
+        rev = revision(session)
+        index = CatalogueIndex(load_offers(session))
+        index.cautions = cautioned(session)
+    return rev, index
+
+
+@dataclass
+class CatalogueRefresher:
+    sessions: sessionmaker[Session]
+    dialogue: Dialogue
+    loaded: int = -1
+
+    def refresh(self) -> bool:
+        """Reload when the catalogue changed since it was loaded; whether it did."""
+        with self.sessions() as session:
+            current = revision(session)
+        if current == self.loaded:
+            return False
+        self.loaded, self.dialogue.index = load_index(self.sessions)
+        log.info("catalogue reloaded at revision %d", self.loaded)
+        return True
