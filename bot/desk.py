@@ -207,8 +207,6 @@ class Desk:
 
     def _organisation_action(self, t: Turn, action: str, org_id: str | None,
                              offer_id: str | None) -> Reply:
-        from .desk_upload import confirm_upload
-
         s, account = t.session, t.account
         if org_id is None:
             raise NotAllowed(action)
@@ -230,6 +228,8 @@ class Desk:
         if action == "remove" and offer_id:  # the button's offer_id holds the member's account
             return self._remove_member(t, org_id, offer_id)
         if action == "upload":
+            from .desk_upload import confirm_upload
+
             t.changed = True
             return confirm_upload(t, org_id)
         raise NotAllowed(action)
