@@ -1,5 +1,5 @@
 """An organisation's whole spreadsheet sent through the bot: the plan, its confirmation, and
-who may send it; on SQLite and PostgreSQL."""
+who may send it; on SQLite and PostgreSQL. Last, the test Bot API serving a sent document."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from botapi import FakeBotApi
 from catalogue_fixture import offer
 from losen.catalogue import audit, editing, people
 from losen.catalogue.csvio import HEADER, offer_to_row, read_csv, write_csv
@@ -25,6 +26,7 @@ from losen.catalogue.upload import (
     plan_upload,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 A, B = "org-laget-a", "org-laget-b"
@@ -305,3 +307,19 @@ def test_the_organisation_keeps_its_stored_name(sessions: sessionmaker[Session])
         plan = plan_upload(session, ADMIN_A, buf.getvalue().encode(), NOW)
     assert plan.organisation == "Laget A" and plan.changed == () and plan.unchanged == 1
 
+
+async def test_a_pushed_document_can_be_fetched_by_real_python_telegram_bot(
+        api: FakeBotApi) -> None:
+    content = "\ufeff".encode() + ",".join(HEADER).encode() + "\nå,ø\n".encode()
+    update = api.push_document(7, "tilbud.csv", content)
+    document = update["message"]["document"]
+    assert document["file_name"] == "tilbud.csv" and document["mime_type"] == "text/csv"
+    assert document["file_size"] == len(content)
+    async with Bot("123:TEST", base_url=api.base_url, base_file_url=api.base_file_url) as bot:
+        updates = await bot.get_updates()
+        assert updates[0].message is not None and updates[0].message.document is not None
+        sent = updates[0].message.document
+        assert (sent.file_id, sent.file_name) == (document["file_id"], "tilbud.csv")
+        file = await sent.get_file()
+        assert file.file_size == len(content)
+        assert bytes(await file.download_as_bytearray()) == content
