@@ -194,6 +194,13 @@ class _Row:
 
 def read_csv(text: str, today: date | None = None, places: PlaceRegister | None = None) -> list[Offer]:
     """Parse and validate the whole file; raise :class:`ImportRefused` with every problem."""
+    return [offer for _, offer in read_csv_numbered(text, today, places)]
+
+
+def read_csv_numbered(text: str, today: date | None = None, places: PlaceRegister | None = None
+                      ) -> list[tuple[int, Offer]]:
+    """As :func:`read_csv`, each offer with the line its row starts on, so that checks made
+    after reading (an upload's: one organisation, ids of its own) can name the line too."""
     today = today or date.today()
     places = places or register()
     text = text.removeprefix("\ufeff")
@@ -236,7 +243,9 @@ def read_csv(text: str, today: date | None = None, places: PlaceRegister | None 
                                           {"found": str(len(values)), "expected": str(len(HEADER))}))
             continue
         rows.append((start, dict(zip(HEADER, values, strict=True))))
-    return validate_rows(rows, today, places, problems)
+    offers = validate_rows(rows, today, places, problems)
+    # validate_rows raises on any problem, so every row gave its offer, in order.
+    return list(zip((start for start, _ in rows), offers, strict=True))
 
 
 def validate_rows(

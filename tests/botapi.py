@@ -3,7 +3,9 @@ HTTP, so python-telegram-bot runs unmodified against it.
 
 Like Telegram, ``getUpdates`` with an offset forgets the updates before it, so a second
 application polling after the first sees only what is new. ``fail_next`` makes the next calls
-of a method fail as Telegram does under load (429 with ``retry_after``, 500, 502)."""
+of a method fail as Telegram does under load (429 with ``retry_after``, 500, 502).
+``push_document`` sends a file that the bot can fetch as Telegram serves them: ``getFile``, then
+the bytes from :attr:`FakeBotApi.base_file_url`."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Losen", "username": "losen_test_bot"}
@@ -34,12 +36,17 @@ class FakeBotApi:
         self.failed: list[tuple[str, int]] = []
         """Calls answered with an error by ``fail_next``, as (method, status)."""
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
+        self.files: dict[str, dict[str, Any]] = {}
+        """Documents sent with ``push_document``, by file id: getFile's answer plus the bytes."""
         self._next_update = 1
         self._next_message = 1000
         self._lock = threading.Lock()
         self._stopping = False
         self.port = _free_port()
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["GET", "POST"])])
+        app = Starlette(routes=[
+            Route("/bot{token}/{method}", self._call, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+        ])
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                                      log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -47,6 +54,12 @@ class FakeBotApi:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """Where files are downloaded from; python-telegram-bot needs it given as well as
+        ``base_url`` (its own default is Telegram's file server)."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
 
     def start(self) -> None:
         self._thread.start()
@@ -116,6 +129,21 @@ class FakeBotApi:
             self.updates.append(update)
         return update
 
+    def push_document(self, chat_id: int, file_name: str, content: bytes,
+                      mime_type: str = "text/csv") -> dict[str, Any]:
+        """Queue a message with a document (a file sent in the chat) and keep its bytes for
+        ``getFile`` and the download; the update, as Telegram would send it."""
+        with self._lock:
+            number = len(self.files) + 1
+            file_id, unique = f"BQACAgQAAx-doc-{number}", f"AgAD-doc-{number}"
+            suffix = file_name.rsplit(".", 1)[1] if "." in file_name else "bin"
+            self.files[file_id] = {
+                "file_id": file_id, "file_unique_id": unique, "file_size": len(content),
+                "file_path": f"documents/file_{number}.{suffix}", "content": content}
+        document = {"file_id": file_id, "file_unique_id": unique, "file_name": file_name,
+                    "mime_type": mime_type, "file_size": len(content)}
+        return self.push_update(chat_id, "message", document=document)
+
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [params for name, params in self.calls if name == method]
@@ -158,6 +186,14 @@ class FakeBotApi:
                 if ready or self._stopping or time.monotonic() >= deadline:
                     return _ok(ready)
                 await asyncio.sleep(0.01)
+        if method == "getFile":
+            with self._lock:
+                found = self.files.get(str(params.get("file_id", "")))
+            if found is None:
+                return JSONResponse({"ok": False, "error_code": 400,
+                                     "description": "Bad Request: invalid file_id"},
+                                    status_code=400)
+            return _ok({k: v for k, v in found.items() if k != "content"})
         if method == "answerCallbackQuery":
             return _ok(True)
         if method == "deleteMessages":
@@ -177,6 +213,15 @@ class FakeBotApi:
             return _ok(message)
         return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"},
                             status_code=404)
+
+
+    async def _file(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        with self._lock:
+            found = next((f for f in self.files.values() if f["file_path"] == path), None)
+        if found is None:
+            return Response(status_code=404)
+        return Response(found["content"], media_type="application/octet-stream")
 
 
 def _ok(result: Any) -> JSONResponse:
