@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from losen.catalogue.db import open_database
 from losen.catalogue.matching import settle
 from losen.catalogue.records import Offer
-from losen.catalogue.reports import OfferReports
 from losen.catalogue.stats import UnmetNeeds
 from losen.catalogue.store import load_offers
 from losen.catalogue.transfer import load_demo_if_empty
@@ -18,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .dialogue import Dialogue
-from .refresh import CatalogueRefresher, load_index
+from .refresh import CatalogueRefresher, live_dialogue
 from .state import MemoryStateStore, StateStore
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -28,24 +27,23 @@ OSLO = ZoneInfo("Europe/Oslo")
 class App:
     engine: Engine
     sessions: sessionmaker[Session]
-    loaded_revision: int = -1
-    """The catalogue revision the last :meth:`dialogue` was built from."""
 
     def offers(self) -> list[Offer]:
         with self.sessions() as session:
             return load_offers(session)
 
-    def refresher(self, dialogue: Dialogue) -> CatalogueRefresher:
-        return CatalogueRefresher(self.sessions, dialogue, self.loaded_revision)
+    def live(self, states: StateStore | None = None) -> tuple[Dialogue, CatalogueRefresher]:
+        """The one dialogue every channel uses, over the catalogue as it is now, and what
+        reloads it after volunteers' edits; conversation state in memory unless a store is
+        given (Telegram keeps it in the database)."""
+        dialogue, refresher = live_dialogue(
+            self.sessions, states if states is not None else MemoryStateStore(),
+            record_unmet=UnmetNeeds(self.sessions).record)
+        settle()
+        return dialogue, refresher
 
     def dialogue(self, states: StateStore | None = None) -> Dialogue:
-        """The one dialogue every channel uses, over the catalogue as it is now; conversation
-        state in memory unless a store is given (Telegram keeps it in the database)."""
-        self.loaded_revision, index = load_index(self.sessions)
-        settle()
-        return Dialogue(index, states if states is not None else MemoryStateStore(),
-                        record_unmet=UnmetNeeds(self.sessions).record,
-                        record_report=OfferReports(self.sessions).record)
+        return self.live(states)[0]
 
 
 def open_app(url: str | None = None, demo: bool = False) -> App:

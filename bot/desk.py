@@ -65,7 +65,7 @@ class Desk:
     sessions: sessionmaker[Session]
     invite_link: Callable[[str], str] = lambda payload: f"/start {payload}"
     """Turns an invite payload into what to share (Telegram: a t.me deep link)."""
-    on_change: Callable[[], None] | None = None
+    on_change: Callable[[], object] | None = None
     """Called after a change to the catalogue, so this instance shows it at once."""
 
     # ------------------------------------------------------------------ entry points
@@ -166,6 +166,10 @@ class Desk:
             return desk_views.home(t, _(t.lang, "Cancelled. Nothing was changed."))
         if action in ("new", "invite", "members", "remove", "upload"):
             return self._organisation_action(t, action, arg, offer_id)
+        if action == "need" and arg:
+            return self._new_need(t, arg)
+        if action == "save_new":
+            return self._save_new(t)
         if offer_id is None:
             raise NotAllowed(action)
         if action == "open":
@@ -199,10 +203,6 @@ class Desk:
             name = f"field:{arg}" if action == "field" else "pause"
             desk_state.save(s, account, Step(name, offer_id), t.now)
             return desk_views.prompt(t, name, offer_id)
-        if action == "need" and arg:
-            return self._new_need(t, arg)
-        if action == "save_new":
-            return self._save_new(t)
         raise NotAllowed(action)
 
     def _organisation_action(self, t: Turn, action: str, org_id: str | None,

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from losen.catalogue.matching import CatalogueIndex
-from losen.catalogue.reports import cautioned
+from losen.catalogue.reports import CAUTION_AFTER, OfferReports, cautioned
 from losen.catalogue.store import load_offers, revision
 from sqlalchemy.orm import Session, sessionmaker
 
-from .dialogue import Dialogue
+from .dialogue import Dialogue, UnmetRecorder
+from .state import StateStore
 
 log = logging.getLogger("losen.refresh")
 INTERVAL = 10.0
@@ -48,3 +50,23 @@ class CatalogueRefresher:
         self.loaded, self.dialogue.index = load_index(self.sessions)
         log.info("catalogue reloaded at revision %d", self.loaded)
         return True
+
+
+def live_dialogue(sessions: sessionmaker[Session], states: StateStore,
+                  record_unmet: UnmetRecorder | None = None
+                  ) -> tuple[Dialogue, CatalogueRefresher]:
+    """The dialogue over the catalogue as it is now, and what keeps it current. A report that
+    brings an offer to the caution reloads at once, so the next person here sees it."""
+    loaded, index = load_index(sessions)
+    dialogue = Dialogue(index, states, record_unmet=record_unmet)
+    refresher = CatalogueRefresher(sessions, dialogue, loaded)
+    reports = OfferReports(sessions)
+
+    def record_report(offer_id: str, what: str, now: datetime) -> int:
+        total = reports.record(offer_id, what, now)
+        if total == CAUTION_AFTER:
+            refresher.refresh()
+        return total
+
+    dialogue.record_report = record_report
+    return dialogue, refresher

@@ -41,8 +41,7 @@ def run_telegram(database: str | None) -> int:
     # Telegram's flood limits hold for the real service; a load test against a local Bot API
     # server turns them off to measure Losen itself (bench/telegram.py).
     flood_limits = os.environ.get("LOSEN_TELEGRAM_FLOOD_LIMITS", "on") != "off"
-    dialogue = app.dialogue(DatabaseStateStore(app.sessions))
-    refresher = app.refresher(dialogue)
+    dialogue, refresher = app.live(DatabaseStateStore(app.sessions))
     application = build_application(token, dialogue,
                                      base_url=os.environ.get("LOSEN_TELEGRAM_API_URL"),
                                      base_file_url=os.environ.get("LOSEN_TELEGRAM_FILE_URL"),

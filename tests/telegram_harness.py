@@ -8,6 +8,7 @@ behind the real webhook server on uvicorn (``webhook``), as ``losen run`` does.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from losen.bot.dbstate import DatabaseStateStore
 from losen.bot.desk import Desk
 from losen.bot.dialogue import Dialogue
 from losen.bot.message_ids import MessageIds
-from losen.bot.refresh import CatalogueRefresher, load_index
+from losen.bot.refresh import CatalogueRefresher, live_dialogue
 from losen.bot.telegram import build_application
 from losen.bot.webhook import SECRET_HEADER, WebhookSettings, serve_webhook, webhook_server
 from losen.catalogue.db import open_database, take_turns
@@ -63,10 +64,7 @@ class Instance:
             if not count_offers(session):
                 save_offers(session, offers if offers is not None else OFFERS)
                 bump_revision(session)
-        revision, catalogue = load_index(sessions)
-        dialogue = Dialogue(catalogue, DatabaseStateStore(sessions),
-                            record_report=OfferReports(sessions).record)
-        refresher = CatalogueRefresher(sessions, dialogue, revision)
+        dialogue, refresher = live_dialogue(sessions, DatabaseStateStore(sessions))
         return cls(engine, sessions, dialogue, MessageIds(sessions),
                    Desk(sessions, on_change=refresher.refresh), refresher)
 
@@ -152,3 +150,15 @@ async def exactly(api: FakeBotApi, chat_id: int, count: int, settle: float = 0.3
     texts = api.texts_to(chat_id)
     assert len(texts) == count, texts
     return texts
+
+
+def markup(api: FakeBotApi, chat_id: int, index: int = -1) -> dict[str, Any]:
+    sent = [m for m in api.sent if int(m["chat_id"]) == chat_id][index]
+    raw = sent.get("reply_markup")
+    return json.loads(raw) if isinstance(raw, str) else (raw or {})
+
+
+def buttons(api: FakeBotApi, chat_id: int, index: int = -1) -> dict[str, str]:
+    """callback data → label of the inline buttons under a sent message."""
+    rows = markup(api, chat_id, index).get("inline_keyboard", [])
+    return {b["callback_data"]: b["text"] for row in rows for b in row}

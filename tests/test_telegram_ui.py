@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from botapi import FakeBotApi
 from losen.catalogue.reports import OfferReports
 from telegram.ext import Application
-from telegram_harness import Instance, exactly, polling, replies
+from telegram_harness import Instance, buttons, exactly, markup, polling, replies
 
 
 @pytest.fixture
@@ -24,18 +23,6 @@ def instance(database_url: str) -> Instance:
 async def bot(api: FakeBotApi, instance: Instance) -> AsyncIterator[Application]:
     async with polling(instance.application(api)) as application:
         yield application
-
-
-def markup(api: FakeBotApi, chat_id: int, index: int = -1) -> dict[str, Any]:
-    sent = [m for m in api.sent if int(m["chat_id"]) == chat_id][index]
-    raw = sent.get("reply_markup")
-    return json.loads(raw) if isinstance(raw, str) else (raw or {})
-
-
-def buttons(api: FakeBotApi, chat_id: int, index: int = -1) -> dict[str, str]:
-    """callback data → label of the inline buttons under a sent message."""
-    rows = markup(api, chat_id, index).get("inline_keyboard", [])
-    return {b["callback_data"]: b["text"] for row in rows for b in row}
 
 
 async def test_offers_have_buttons_and_a_call_button_gives_the_number(
