@@ -1,4 +1,4 @@
-"""The ``losen`` command line: chat, ask, run, and catalogue import/export.
+"""The ``losen`` command line: chat, ask, run, catalogue import/export, and admin.
 
 Every command reports problems in plain Norwegian and exits non-zero; no traceback reaches
 the person at the terminal.
@@ -52,6 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
     exp = cat_sub.add_parser("export", help="eksporter katalogen")
     exp.add_argument("--format", choices=("csv", "hsds"), default="csv")
     exp.add_argument("file", help="filnavn, eller - for standard ut")
+
+    adm = sub.add_parser("admin", help="organisasjoner, frivillige, invitasjoner og endringslogg")
+    adm_sub = adm.add_subparsers(dest="admin_command", required=True)
+    inv = adm_sub.add_parser("invite", help="lag en engangsinvitasjon (lenke til boten)")
+    inv.add_argument("organisation", nargs="?", metavar="ORGANISASJON",
+                     help="organisasjonens navn (store eller små bokstaver) eller id")
+    inv.add_argument("--role", choices=("editor", "admin"),
+                     help="editor redigerer tilbudene, admin kan også invitere (standard editor)")
+    inv.add_argument("--days", type=int, default=7, help="hvor mange dager den gjelder (standard 7)")
+    inv.add_argument("--site-admin", action="store_true",
+                     help="inviter en administrator for hele Losen i stedet")
+    inv.add_argument("--bot", metavar="BRUKERNAVN",
+                     help="botens brukernavn i Telegram (ellers LOSEN_TELEGRAM_BOT_USERNAME)")
+    adm_sub.add_parser("orgs", help="organisasjonene, med antall tilbud og medlemmer")
+    ppl = adm_sub.add_parser("people", help="medlemmene i en organisasjon")
+    ppl.add_argument("organisation", nargs="?", metavar="ORGANISASJON")
+    ppl.add_argument("--site-admins", action="store_true", help="vis administratorene for hele Losen")
+    rev = adm_sub.add_parser("revoke", help="trekk tilbake en ubrukt invitasjon, eller fjern et medlem")
+    rev.add_argument("target", metavar="inv_…|ORGANISASJON",
+                     help="koden fra invitasjonen, eller organisasjonen medlemmet skal fjernes fra")
+    rev.add_argument("account", nargs="?", metavar="KONTO",
+                     help="medlemmets konto: telegram:12345 eller bare 12345")
+    rev.add_argument("--site-admin", action="store_true",
+                     help="fjern en administrator for hele Losen (oppgi bare KONTO)")
+    aud = adm_sub.add_parser("audit", help="endringsloggen: hvem endret hva, og når")
+    aud.add_argument("--org", metavar="ORGANISASJON", help="bare denne organisasjonen")
+    aud.add_argument("--offer", metavar="ID", help="bare dette tilbudet")
+    aud.add_argument("--limit", type=int, default=50, help="de nyeste N hendelsene (standard 50)")
     return parser
 
 
@@ -95,6 +123,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .telegram_cli import run_telegram
 
         return run_telegram(args.database)
+    if command == "admin":
+        from .admin_cli import run_admin
+
+        return run_admin(args)
     from .catalogue_cli import run_catalogue
 
     return run_catalogue(args)
