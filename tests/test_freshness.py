@@ -1,23 +1,37 @@
-"""Reminders to editors: which are due when, and claimed once, on SQLite and PostgreSQL."""
+"""Reminders to editors: which are due when, claimed once, and sent once through the real
+python-telegram-bot stack, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import threading
 import time as clock
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from botapi import FakeBotApi
 from catalogue_fixture import offer
+from losen.bot import desk_buttons
+from losen.bot.freshness_job import schedule_notices
+from losen.bot.notice_text import day_text, notice_text, report_words
 from losen.catalogue import freshness, people
 from losen.catalogue.db import open_database
-from losen.catalogue.freshness import claim, due
+from losen.catalogue.freshness import Notice, claim, due, hidden_from, oslo_date
 from losen.catalogue.models import EditorNotice, Service
 from losen.catalogue.opening import OSLO
 from losen.catalogue.records import Offer
 from losen.catalogue.reports import OfferReports
 from losen.catalogue.store import organization_id, save_offers
+from losen.locales import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from telegram.ext import Application
+from telegram_harness import Instance, exactly, polling, replies
 
 VERIFIED = date(2026, 3, 2)
 A, B = organization_id("Laget A"), organization_id("Laget B")
@@ -199,3 +213,155 @@ def test_claims_keep_the_offer_and_kind_and_key(sessions: sessionmaker[Session])
         rows = session.execute(select(EditorNotice.kind, EditorNotice.key)).all()
     assert sorted(rows) == [("stale", "2026-03-02"), ("stale", "never"),
                             ("stale2", "2026-03-02")]
+
+
+def test_the_texts_say_when_the_offer_is_hidden_and_what_was_flagged() -> None:
+    today = VERIFIED + timedelta(days=120)
+    second = notice_text(Notice("a", A, "stale2", "k", "Middag a", VERIFIED), today)
+    assert "Middag a" in second and day_text(VERIFIED, "nb") in second
+    assert hidden_from(VERIFIED) == VERIFIED + timedelta(days=181)
+    assert day_text(VERIFIED + timedelta(days=181), "nb") in second
+    assert gettext("nb", "Second reminder.") in second
+    first = notice_text(Notice("a", A, "stale", "k", "Middag a", VERIFIED), today)
+    assert gettext("nb", "Second reminder.") not in first
+    assert day_text(VERIFIED + timedelta(days=181), "nb") not in first
+    words = report_words("nb")
+    flagged = notice_text(Notice("a", A, "reports", "k", "Middag a", VERIFIED,
+                                 (("phone", 2), ("hours", 1))), today)
+    assert f"{words['phone']}: 2, {words['hours']}: 1" in flagged
+
+
+# Through python-telegram-bot, against the Bot API server on 127.0.0.1.
+
+
+def seed(url: str, offers: list[Offer], accounts: list[str]) -> sessionmaker[Session]:
+    _, sessions = open_database(url)
+    with sessions.begin() as session:
+        save_offers(session, offers)
+    for account in accounts:
+        join(sessions, A, account)
+    return sessions
+
+
+def ago(n: int) -> date:
+    return oslo_date(datetime.now(UTC)) - timedelta(days=n)
+
+
+def markup(message: dict[str, Any]) -> dict[str, Any]:
+    found = message["reply_markup"]
+    return json.loads(found) if isinstance(found, str) else found
+
+
+def pressed(sessions: sessionmaker[Session], data: str, account: str
+            ) -> desk_buttons.Pressed | None:
+    with sessions() as session:
+        return desk_buttons.lookup(session, data, account, datetime.now(UTC))
+
+
+class Runs:
+    """Finished runs of the applications' jobs, as APScheduler reports them."""
+
+    def __init__(self, *applications: Application) -> None:  # type: ignore[type-arg]
+        self.count = 0
+        self.errors = 0
+        for application in applications:
+            assert application.job_queue is not None
+            application.job_queue.scheduler.add_listener(
+                self._seen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def _seen(self, event: JobExecutionEvent) -> None:
+        self.count += 1
+        self.errors += event.exception is not None
+
+    async def reach(self, count: int, seconds: float = 20) -> None:
+        deadline = clock.monotonic() + seconds
+        while self.count < count:
+            assert clock.monotonic() < deadline, f"only {self.count} runs of the job"
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def info_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    caplog.set_level(logging.INFO)
+    yield caplog
+
+
+async def test_an_editor_gets_one_reminder_with_their_own_two_buttons(
+        api: FakeBotApi, database_url: str) -> None:
+    sessions = seed(database_url, [laget("a", verified=ago(95))], ["telegram:777"])
+    instance = Instance.open(database_url)
+    application = instance.application(api)
+    schedule_notices(application, instance.sessions, interval=0.2, first=0.05)
+    runs = Runs(application)
+    async with polling(application):
+        [text] = await replies(api, 777, 1)
+        await runs.reach(4)  # later runs find nothing new
+        assert await exactly(api, 777, 1) == [text]
+    assert runs.errors == 0
+    assert "Middag a" in text and day_text(ago(95), "nb") in text
+    [message] = [m for m in api.sent if int(m["chat_id"]) == 777]
+    [buttons] = markup(message)["inline_keyboard"]
+    assert [b["text"] for b in buttons] == [gettext("nb", "Everything is right"),
+                                           gettext("nb", "Change")]
+    assert all(b["callback_data"].startswith("v:") for b in buttons)
+    assert [pressed(sessions, b["callback_data"], "telegram:777") for b in buttons] == [
+        desk_buttons.Pressed("confirm", "a", None), desk_buttons.Pressed("open", "a", None)]
+    assert pressed(sessions, buttons[0]["callback_data"], "telegram:778") is None
+    assert len(api.sent) == 1
+
+
+async def test_two_instances_send_each_notice_once(api: FakeBotApi, database_url: str) -> None:
+    offers = [laget("a", verified=ago(95)), laget("b", verified=ago(130)),
+              laget("c", verified=ago(5)), laget("d", verified=ago(200))]
+    sessions = seed(database_url, offers, ["telegram:777", "telegram:778"])
+    OfferReports(sessions).record("c", "phone", datetime.now(OSLO))
+    one, two = Instance.open(database_url), Instance.open(database_url)
+    applications = [one.application(api), two.application(api)]
+    for instance, application in zip((one, two), applications, strict=True):
+        schedule_notices(application, instance.sessions, interval=0.3, first=0.1)
+    runs = Runs(*applications)
+    async with polling(applications[0]), polling(applications[1]):
+        await replies(api, 777, 4)
+        await replies(api, 778, 4)
+        await runs.reach(8)
+        await exactly(api, 777, 4, settle=0.5)
+        await exactly(api, 778, 4, settle=0)
+    assert runs.errors == 0
+    for chat in (777, 778):
+        seen = []
+        for message in (m for m in api.sent if int(m["chat_id"]) == chat):
+            button = markup(message)["inline_keyboard"][0][0]["callback_data"]
+            found = pressed(sessions, button, f"telegram:{chat}")
+            assert found is not None
+            seen.append(found.offer_id)
+        assert sorted(seen) == ["a", "b", "c", "d"]
+    with sessions() as session:
+        claimed = session.execute(select(EditorNotice.offer_id, EditorNotice.kind)).all()
+    assert sorted(claimed) == [("a", "stale"), ("b", "stale"), ("c", "reports"), ("d", "stale")]
+
+
+async def test_a_blocked_bot_loses_one_message_and_the_others_go_out(
+        api: FakeBotApi, database_url: str, info_logs: pytest.LogCaptureFixture) -> None:
+    sessions = seed(database_url, [laget("a", verified=ago(95))],
+                    ["telegram:777", "telegram:778"])
+    api.fail_next("sendMessage", 1, status=403)
+    application = Instance.open(database_url).application(api)
+    schedule_notices(application, sessions, interval=0.2, first=0.05)
+    runs = Runs(application)
+    async with polling(application):
+        await replies(api, 778, 1)
+        await runs.reach(3)
+        await exactly(api, 778, 1, settle=0)
+    assert api.failed == [("sendMessage", 403)]
+    assert api.texts_to(777) == [] and runs.errors == 0
+    logged = "\n".join(r.getMessage() for r in info_logs.records)
+    assert "not delivered: Forbidden" in logged
+    assert "777" not in logged and "Middag" not in logged
+
+
+def test_the_job_needs_the_job_queue() -> None:
+    class NoQueue:
+        job_queue = None
+
+    with pytest.raises(RuntimeError):
+        schedule_notices(NoQueue(), None)  # type: ignore[arg-type]
