@@ -127,6 +127,11 @@ class Desk:
 
         return self._run(account, lang, now, lambda t: preview(t, data))
 
+    def purge(self, now: datetime) -> int:
+        """Forget expired steps (with their drafts) and buttons; how many rows went."""
+        with self.sessions.begin() as session:
+            return desk_state.purge(session, now) + desk_buttons.purge(session, now)
+
     # ------------------------------------------------------------------ the work
     def _run(self, account: str, lang: str, now: datetime, work: Callable[[Turn], Reply]
              ) -> Reply:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.constants import ParseMode
@@ -94,11 +95,24 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
     application.add_handler(MessageHandler(filters.TEXT, h.on_text))
     application.add_handler(MessageHandler(~filters.TEXT, h.on_other))
     application.add_error_handler(h.on_error)
+    if desk is not None and application.job_queue is not None:
+        application.job_queue.run_repeating(forget_old_desk_work, interval=3600, first=60,
+                                            data=desk, name="forget-desk-work")
     if refresher is not None and application.job_queue is not None:
         application.job_queue.run_repeating(refresh_catalogue, interval=REFRESH_INTERVAL,
                                             first=REFRESH_INTERVAL, data=refresher,
                                             name="refresh-catalogue")
     return application
+
+
+async def forget_old_desk_work(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Volunteers' unfinished steps older than 30 minutes and buttons older than 30 days."""
+    desk = context.job.data if context.job is not None else None
+    if isinstance(desk, Desk):
+        try:
+            await asyncio.to_thread(desk.purge, datetime.now(UTC))
+        except SQLAlchemyError as exc:
+            log.warning("could not purge desk work: %s", type(exc).__name__)
 
 
 async def refresh_catalogue(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,6 +27,7 @@ def run_telegram(database: str | None) -> int:
         return 2
     from .dbstate import DatabaseStateStore
     from .desk import Desk
+    from .freshness_job import schedule_notices
     from .message_ids import MessageIds
     from .telegram import ALLOWED_UPDATES, build_application
     from .webhook import WebhookSettingError, serve_webhook, webhook_server, webhook_settings
@@ -50,6 +51,7 @@ def run_telegram(database: str | None) -> int:
                                      polling=webhook is None,
                                      desk=Desk(app.sessions, on_change=refresher.refresh),
                                      refresher=refresher)
+    schedule_notices(application, app.sessions)
     if webhook is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     else:

@@ -82,7 +82,7 @@ def offer_to_hsds(offer: Offer, places: PlaceRegister | None = None) -> dict[str
         "description": offer.description,
         "url": offer.website or None,
         "email": offer.email or None,
-        "status": "active",
+        "status": "temporarily closed" if offer.reopens else "active",
         "assured_date": offer.last_verified.isoformat() if offer.last_verified else None,
         "organization": {"id": org_id, "name": offer.organisation, "description": ""},
         "service_areas": areas,

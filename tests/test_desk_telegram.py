@@ -156,6 +156,8 @@ async def test_not_right_becomes_a_task_and_a_caution_until_confirmed(
     assert f"{nb('phone number')}: {CAUTION_AFTER}" in texts[1]
     await press(api, 521, "✅", 3)
     assert offer_id not in instance.dialogue.index.cautions
+    with instance.sessions() as session:  # the people who reported left no trace in the log
+        assert {e.actor for e in audit.events(session)} == {"telegram:521"}
 
 
 async def test_people_without_an_invite_get_a_kind_refusal(
