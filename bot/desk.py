@@ -186,12 +186,14 @@ class Desk:
             t.changed = True
             desk_state.clear(s, account)
             return desk_views.offer_card(t, offer_id, _(t.lang, "Thank you! “{name}” is "
-                                                        "confirmed as of today.", name=offer.name))
+                                                        "confirmed as of today.", name=offer.name),
+                                         brief=True)
         if action == "resume":
             offer = editing.resume(s, account, offer_id, t.now)
             t.changed = True
             return desk_views.offer_card(t, offer_id, _(t.lang, "“{name}” is open again and "
-                                                        "shown to people asking.", name=offer.name))
+                                                        "shown to people asking.", name=offer.name),
+                                         brief=True)
         if action == "label" and arg in editing.EDITABLE:
             offer, _org = editing.offer_in_session(s, offer_id)
             now_value = offer.label(arg)
@@ -261,7 +263,9 @@ class Desk:
             offer = editing.set_field(s, account, step.offer_id, column, text, t.now)
             t.changed = True
             desk_state.clear(s, account)
-            return desk_views.offer_card(t, offer.id, _(t.lang, "Saved."))
+            return desk_views.offer_card(t, offer.id, _(t.lang, "Saved."),
+                                         only=column if column in desk_views.SHOWN else None,
+                                         brief=column not in desk_views.SHOWN)
         if step.name == "pause" and step.offer_id:
             reopens = desk_views.parse_day(text, t.today)
             if reopens is None:
@@ -271,7 +275,8 @@ class Desk:
             desk_state.clear(s, account)
             return desk_views.offer_card(t, offer.id, _(t.lang, "Paused. People asking will "
                                                         "not see it until {day}.",
-                                                        day=desk_views.day_text(reopens, t.lang)))
+                                                        day=desk_views.day_text(reopens, t.lang)),
+                                         brief=True)
         if step.name.startswith("new:"):
             return self._new_answer(t, step, text)
         desk_state.clear(s, account)

@@ -17,7 +17,7 @@ from losen.catalogue.csvio import format_phone
 from losen.catalogue.errors import ImportRefused
 from losen.catalogue.models import Organization
 from losen.catalogue.reports import open_reports
-from losen.catalogue.schedule import format_schedule
+from losen.catalogue.schedule import ScheduleItem
 from losen.catalogue.store import load_offers_by_ids, offer_ids_of
 from losen.catalogue.taxonomy import labels as label_terms
 from losen.catalogue.taxonomy import needs as need_terms
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 LIST_LIMIT = 30
 """Offers listed as buttons; an organisation with more keeps them in the spreadsheet."""
 STALE_DAYS = 90
+SHOWN = ("address", "schedule", "phone")
+"""Fields that have a line of their own on the offer card."""
 DAY_HELP = N_("Write the day it opens again, for example 2.1.2027 or 2. januar.")
 _MONTHS = {name: i + 1 for i, names in enumerate((
     ("jan", "januar", "january"), ("feb", "februar", "february"), ("mar", "mars", "march"),
@@ -75,8 +77,7 @@ def welcome(t: Turn, org_id: str | None, role: str) -> Reply:
     note = (_(t.lang, "Welcome! You are now an administrator for {org}.", org=name)
             if role == "admin" else
             _(t.lang, "Welcome! You now keep the offers of {org} up to date.", org=name))
-    return organisation(t, org_id, note + "\n" + _(t.lang, "Write /mine whenever you want to "
-                                                           "come back here."))
+    return organisation(t, org_id, note, welcome=True)
 
 
 def problems(t: Turn, refused: ImportRefused) -> Reply:
@@ -110,7 +111,8 @@ def home(t: Turn, note: str | None = None) -> Reply:
     return t.reply(f"{note}\n{text}" if note else text)
 
 
-def organisation(t: Turn, org_id: str, note: str | None = None) -> Reply:
+def organisation(t: Turn, org_id: str, note: str | None = None, welcome: bool = False
+                 ) -> Reply:
     roles = people.roles_of(t.session, t.account)
     org = t.session.get(Organization, org_id)
     if org is None or not people.allowed(roles, "view", org_id):
@@ -120,8 +122,13 @@ def organisation(t: Turn, org_id: str, note: str | None = None) -> Reply:
     reports = open_reports(t.session, [o.id for o in offers])
     offers.sort(key=lambda o: (o.name.casefold(), o.id))
     lines = [note] if note else []
-    lines.append(_(t.lang, "{org}: {count} offers. Choose one to check or change it.",
-                   org=org.name, count=str(len(ids))))
+    if welcome:
+        lines.append(_(t.lang, "Choose an offer to check or change it. /mine brings you back "
+                               "here."))
+    else:
+        lines.append(_(t.lang, "{org}: {count} offers. Choose one to check or change it.",
+                       org=org.name, count=str(len(ids))))
+    marked = False
     for row, o in enumerate(offers):
         marks = ""
         if o.paused(t.today):
@@ -130,12 +137,14 @@ def organisation(t: Turn, org_id: str, note: str | None = None) -> Reply:
             marks += "⚠️ "
         if o.last_verified is None or (t.today - o.last_verified).days >= STALE_DAYS:
             marks += "🕓 "
+        marked = marked or bool(marks)
         t.button(marks + o.name, "open", row, offer_id=o.id)
     if len(ids) > LIST_LIMIT:
         lines.append(_(t.lang, "Only the first {count} are listed; send the spreadsheet to "
                                "change the rest.", count=str(LIST_LIMIT)))
-    lines.append(_(t.lang, "⚠️ someone reported an error · 🕓 not confirmed for 90 days · "
-                           "⏸ paused"))
+    if marked:
+        lines.append(_(t.lang, "⚠️ someone reported an error · 🕓 not confirmed for 90 days · "
+                               "⏸ paused"))
     row = len(offers)
     t.button("➕ " + _(t.lang, "New offer"), "new", row, arg=org_id)
     if people.allowed(roles, "invite", org_id):
@@ -170,34 +179,43 @@ def invite_made(t: Turn, org_id: str, link: str) -> Reply:
 
 
 # ---------------------------------------------------------------------- one offer
-def offer_card(t: Turn, offer_id: str, note: str | None = None) -> Reply:
+def offer_card(t: Turn, offer_id: str, note: str | None = None, only: str | None = None,
+               brief: bool = False) -> Reply:
+    """The offer as the volunteer keeps it, with what can be done to it. After a change, the
+    note and the changed line (``only``) or the name alone (``brief``) are enough: the rest was
+    read a moment ago."""
     found = load_offers_by_ids(t.session, [offer_id])
     if not found:
         return home(t)
     o = found[0]
     lang = t.lang
-    lines = [note] if note else []
-    lines.append(f"{o.name} – {o.organisation}")
     where = ", ".join(p for p in (o.address, " ".join(x for x in (o.postnummer, o.poststed) if x))
                       if p)
-    lines.append(_(lang, "Address: {value}", value=where or "–"))
-    lines.append(_(lang, "Opening hours: {value}", value=format_schedule(o.schedule) or "–"))
-    lines.append(_(lang, "Phone: {phone}", phone=format_phone(o.phone) or "–"))
-    if o.description:
-        lines.append(_(lang, "Description: {value}", value=_short(o.description, 200)))
-    tags = [label_terms().terms[c].label(lang) + (" ✓" if o.label(c) else " ✗")
-            for c in ("free", "drop_in", "anonymous") if o.label(c) is not None]
-    if tags:
-        lines.append(" · ".join(tags))
-    lines.append(_(lang, "Last confirmed: {day}", day=day_text(o.last_verified, lang))
-                 if o.last_verified else _(lang, "Never confirmed."))
-    if o.paused(t.today) and o.reopens is not None:
-        lines.append("⏸ " + _(lang, "Paused: hidden until {day}.", day=day_text(o.reopens, lang)))
-    reports = open_reports(t.session, [o.id]).get(o.id, {})
-    if reports:
-        lines.append("⚠️ " + _(lang, "Reported since last confirmed: {what}",
-                              what=report_text(reports, lang)))
+    details = {
+        "address": _(lang, "Address: {value}", value=where or "–"),
+        "schedule": _(lang, "Opening hours: {value}", value=schedule_text(o.schedule) or "–"),
+        "phone": _(lang, "Phone: {phone}", phone=format_phone(o.phone) or "–"),
+    }
+    lines = [note] if note else []
+    lines.append(f"{o.name} – {o.organisation}")
+    if only is not None:
+        lines.append(details.get(only, ""))
+    elif not brief:
+        lines.extend(details.values())
+        lines.append(_(lang, "Last confirmed: {day}", day=day_text(o.last_verified, lang))
+                     if o.last_verified else _(lang, "Never confirmed."))
+        if o.paused(t.today) and o.reopens is not None:
+            lines.append("⏸ " + _(lang, "Paused: hidden until {day}.",
+                                 day=day_text(o.reopens, lang)))
+        reports = open_reports(t.session, [o.id]).get(o.id, {})
+        if reports:
+            lines.append("⚠️ " + _(lang, "Reported since last confirmed: {what}",
+                                  what=report_text(reports, lang)))
     t.button("✅ " + _(lang, "All correct"), "confirm", 0, offer_id=o.id)
+    if only is not None or brief:
+        t.button(_(lang, "Change more"), "open", 1, offer_id=o.id)
+        t.button(_(lang, "Back to the list"), "home", 1)
+        return t.reply("\n".join(line for line in lines if line))
     t.button(_(lang, "Opening hours"), "field", 1, offer_id=o.id, arg="schedule")
     t.button(_(lang, "Phone"), "field", 1, offer_id=o.id, arg="phone")
     t.button(_(lang, "Address"), "field", 2, offer_id=o.id, arg="address")
@@ -209,7 +227,11 @@ def offer_card(t: Turn, offer_id: str, note: str | None = None) -> Reply:
     else:
         t.button("⏸ " + _(lang, "Pause (closed for a while)"), "pause", 4, offer_id=o.id)
     t.button(_(lang, "Back to the list"), "home", 5)
-    return t.reply("\n".join(lines))
+    return t.reply("\n".join(line for line in lines if line))
+
+
+def schedule_text(items: tuple[ScheduleItem, ...]) -> str:
+    return "; ".join(item.to_text() for item in items)
 
 
 def labels(t: Turn, offer_id: str) -> Reply:
@@ -243,11 +265,18 @@ PROMPTS = {
 
 
 def prompt(t: Turn, step: str, offer_id: str | None) -> Reply:
+    """The question of a step; a description is long, so it is shown here, where it is about
+    to change, rather than on every card."""
+    current = ""
+    if step == "field:description" and offer_id is not None:
+        found = load_offers_by_ids(t.session, [offer_id])
+        if found and found[0].description:
+            current = "\n" + _(t.lang, "Now: {value}", value=found[0].description)
     if step == "new:needs":
         for i, (code, term) in enumerate(need_terms().terms.items()):
             t.button(term.label(t.lang), "need", i // 2, arg=code)
     t.button(_(t.lang, "Cancel"), "cancel", 9)
-    return t.reply(_(t.lang, PROMPTS[step]) + "\n" + _(t.lang, "(/avbryt to stop)"))
+    return t.reply(_(t.lang, PROMPTS[step]) + current)
 
 
 def new_summary(t: Turn, draft: dict[str, object]) -> Reply:
@@ -297,7 +326,3 @@ def parse_day(text: str, today: date) -> date | None:
         return found if found > today else date(today.year + 1, month, day)
     except ValueError:
         return None
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
