@@ -14,6 +14,7 @@ never decides by itself who may do what. Buttons carry a server-side token only
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from losen.catalogue import editing, people
 from losen.catalogue.errors import ImportRefused
 from losen.catalogue.people import NotAllowed
 from losen.locales import gettext as _
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import desk_buttons, desk_state, desk_views
@@ -121,6 +123,15 @@ class Desk:
             return self._do(t, pressed)
         return self._run(account, lang, now, work)
 
+    def may_upload(self, account: str) -> bool | None:
+        """Whether a file from this account is worth fetching: True for admins, who may send
+        one; False for editors, who are told who can; None for everyone else."""
+        with self.sessions() as session:
+            roles = people.roles_of(session, account)
+        if roles.site_admin or "admin" in roles.orgs.values():
+            return True
+        return False if roles.any else None
+
     def document(self, account: str, data: bytes, lang: str, now: datetime) -> Reply:
         """A spreadsheet sent as a file: checked whole, shown as changes, saved on "confirm"."""
         from .desk_upload import preview
@@ -146,6 +157,12 @@ class Desk:
             problems = exc
             return self._after_error(account, lang, now,
                                      lambda t: desk_views.problems(t, problems))
+        except (IntegrityError, OperationalError) as exc:
+            # Two changes to one thing at the same moment, or the database away: nothing was
+            # saved, and trying again is the right thing to do.
+            log.warning("desk change not saved: %s", type(exc).__name__)
+            return Reply(_(lang, "Someone else changed this at the same moment, or the "
+                                 "database is busy. Nothing was saved; please try again."))
         if turn.changed and self.on_change is not None:
             self.on_change()
         return reply
@@ -169,12 +186,17 @@ class Desk:
         if action == "cancel":
             desk_state.clear(s, account)
             return desk_views.home(t, _(t.lang, "Cancelled. Nothing was changed."))
-        if action in ("new", "invite", "members", "remove", "upload"):
+        if action in ("new", "invite", "members", "remove"):
             return self._organisation_action(t, action, arg, offer_id)
+        if action == "upload_ok" and arg and offer_id:  # offer_id holds the plan's digest
+            from .desk_upload import confirm_upload
+
+            t.changed = True
+            return confirm_upload(t, arg, offer_id)
         if action == "need" and arg:
             return self._new_need(t, arg)
         if action == "save_new":
-            return self._save_new(t)
+            return self._save_new(t, arg)
         if offer_id is None:
             raise NotAllowed(action)
         if action == "open":
@@ -194,10 +216,12 @@ class Desk:
             return desk_views.offer_card(t, offer_id, _(t.lang, "“{name}” is open again and "
                                                         "shown to people asking.", name=offer.name),
                                          brief=True)
-        if action == "label" and arg in editing.EDITABLE:
-            offer, _org = editing.offer_in_session(s, offer_id)
-            now_value = offer.label(arg)
-            editing.set_field(s, account, offer_id, arg, "nei" if now_value else "ja", t.now)
+        if action == "label" and arg:
+            # The button names the value it sets, so tapping it twice changes nothing more.
+            code, _sep, value = arg.partition("=")
+            if code not in editing.CSV_LABELS or value not in ("ja", "nei"):
+                raise NotAllowed(action)
+            editing.set_field(s, account, offer_id, code, value, t.now)
             t.changed = True
             return desk_views.labels(t, offer_id)
         if action == "labels":
@@ -234,11 +258,6 @@ class Desk:
             return desk_views.members(t, org_id)
         if action == "remove" and offer_id:  # the button's offer_id holds the member's account
             return self._remove_member(t, org_id, offer_id)
-        if action == "upload":
-            from .desk_upload import confirm_upload
-
-            t.changed = True
-            return confirm_upload(t, org_id)
         raise NotAllowed(action)
 
     def _remove_member(self, t: Turn, org_id: str, member: str) -> Reply:
@@ -247,11 +266,13 @@ class Desk:
 
         roles = people.require(t.session, t.account, "remove_member", org_id)
         target = people.roles_of(t.session, member).orgs.get(org_id)
-        if target is None or (target == "admin" and not roles.site_admin):
+        if target is None:
+            return desk_views.members(t, org_id, _(t.lang, "They were already removed."))
+        if target == "admin" and not roles.site_admin:
             raise NotAllowed("remove_member")
         people.remove_member(t.session, org_id, member)
         audit.record(t.session, t.now, t.account, "remove_member", organization_id=org_id,
-                     field="role", old=target)
+                     field="member", old=f"{member} ({target})")
         return desk_views.members(t, org_id, _(t.lang, "Removed. They can no longer change "
                                                "the offers."))
 
@@ -287,6 +308,8 @@ class Desk:
         org_id = str(step.draft.get("org", ""))
         people.require(t.session, t.account, "add", org_id)
         draft = dict(step.draft)
+        if what == "confirm":
+            return desk_views.new_summary(t, draft)
         if what == "name":
             draft["name"] = editing.check("name", text, t.now)
         elif what == "address":
@@ -313,14 +336,17 @@ class Desk:
             name = f"new:{following[0]}"
             desk_state.save(t.session, t.account, Step(name, None, draft), t.now)
             return desk_views.prompt(t, name, None)
+        draft = {**draft, "nonce": secrets.token_urlsafe(8)}
         desk_state.save(t.session, t.account, Step("new:confirm", None, draft), t.now)
         return desk_views.new_summary(t, draft)
 
-    def _save_new(self, t: Turn) -> Reply:
+    def _save_new(self, t: Turn, nonce: str | None) -> Reply:
+        """Only the summary the button was made under: a button of an earlier, abandoned
+        summary must not save a later draft."""
         step = desk_state.load(t.session, t.account, t.now)
-        if step is None or step.name != "new:confirm":
+        if step is None or step.name != "new:confirm" or step.draft.get("nonce") != nonce:
             return t.reply(_(t.lang, "That button no longer works. Write /mine to start again."))
-        fields = {k: str(v) for k, v in step.draft.items() if k != "org"}
+        fields = {k: str(v) for k, v in step.draft.items() if k not in ("org", "nonce")}
         offer = editing.add_offer(t.session, t.account, str(step.draft.get("org", "")), fields,
                                   t.now)
         t.changed = True

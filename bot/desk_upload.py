@@ -33,15 +33,19 @@ def preview(t: Turn, data: bytes) -> Reply:
     desk_state.save(t.session, t.account, Step("upload", None, {
         "org": plan.organization_id, "digest": plan.digest,
         "data": base64.b64encode(data).decode("ascii")}), t.now)
-    t.button("✅ " + _(t.lang, "Save the changes"), "upload", 0, arg=plan.organization_id)
+    t.button("✅ " + _(t.lang, "Save the changes"), "upload_ok", 0, offer_id=plan.digest,
+             arg=plan.organization_id)
     t.button(_(t.lang, "Cancel"), "cancel", 0)
     return t.reply(summary(plan, t.lang, _(t.lang, "This file would change the offers of "
                                                  "{org}:", org=plan.organisation)))
 
 
-def confirm_upload(t: Turn, org_id: str) -> Reply:
+def confirm_upload(t: Turn, org_id: str, digest: str) -> Reply:
+    """Save the file whose changes this button was shown under, and no other: a button under
+    an earlier preview must not apply a file sent later."""
     step = desk_state.load(t.session, t.account, t.now)
-    if step is None or step.name != "upload" or step.draft.get("org") != org_id:
+    if (step is None or step.name != "upload" or step.draft.get("org") != org_id
+            or step.draft.get("digest") != digest):
         return t.reply(_(t.lang, "That button no longer works. Send the file again."))
     data = base64.b64decode(str(step.draft["data"]))
     desk_state.clear(t.session, t.account)

@@ -239,7 +239,9 @@ def labels(t: Turn, offer_id: str) -> Reply:
     terms = label_terms().terms
     for row, code in enumerate(("free", "drop_in", "anonymous")):
         state = {True: "✓", False: "✗", None: "?"}[o.label(code)]
-        t.button(f"{terms[code].label(t.lang)}: {state}", "label", row, offer_id=o.id, arg=code)
+        target = "nei" if o.label(code) else "ja"
+        t.button(f"{terms[code].label(t.lang)}: {state}", "label", row, offer_id=o.id,
+                 arg=f"{code}={target}")
     t.button(_(t.lang, "Done"), "open", 3, offer_id=o.id)
     return t.reply(_(t.lang, "Tap a label to switch it between yes (✓) and no (✗)."))
 
@@ -287,7 +289,7 @@ def new_summary(t: Turn, draft: dict[str, object]) -> Reply:
              "• " + f"{draft.get('address', '')}, {draft.get('postnummer', '')}",
              "• " + (format_phone(str(draft.get("phone") or "")) or "–"),
              "• " + (str(draft.get("schedule") or "") or "–")]
-    t.button("✅ " + _(t.lang, "Save"), "save_new", 0)
+    t.button("✅ " + _(t.lang, "Save"), "save_new", 0, arg=str(draft.get("nonce", "")))
     t.button(_(t.lang, "Cancel"), "cancel", 0)
     return t.reply("\n".join(lines))
 

@@ -10,7 +10,8 @@ never made from half an update.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from losen.catalogue.matching import CatalogueIndex
@@ -40,16 +41,22 @@ class CatalogueRefresher:
     sessions: sessionmaker[Session]
     dialogue: Dialogue
     loaded: int = -1
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def refresh(self) -> bool:
-        """Reload when the catalogue changed since it was loaded; whether it did."""
-        with self.sessions() as session:
-            current = revision(session)
-        if current == self.loaded:
-            return False
-        self.loaded, self.dialogue.index = load_index(self.sessions)
-        log.info("catalogue reloaded at revision %d", self.loaded)
-        return True
+        """Reload when the catalogue changed since it was loaded; whether it did. Called from
+        the timer's thread and after edits: one reload at a time, and never an older catalogue
+        over a newer one."""
+        with self._lock:
+            with self.sessions() as session:
+                current = revision(session)
+            if current <= self.loaded:
+                return False
+            loaded, index = load_index(self.sessions)
+            if loaded > self.loaded:
+                self.loaded, self.dialogue.index = loaded, index
+                log.info("catalogue reloaded at revision %d", loaded)
+            return True
 
 
 def live_dialogue(sessions: sessionmaker[Session], states: StateStore,

@@ -89,7 +89,7 @@ def build_application(token: str, dialogue: Dialogue, base_url: str | None = Non
         application.bot_data["desk"] = desk
         application.add_handler(CommandHandler(["mine", "mitt"], telegram_desk.on_mine))
         application.add_handler(CommandHandler(["avbryt", "cancel"], telegram_desk.on_cancel))
-        application.add_handler(MessageHandler(filters.Document.ALL, telegram_desk.on_document))
+        application.add_handler(MessageHandler(filters.Document.ALL, h.on_document))
     application.add_handler(CallbackQueryHandler(h.on_button))
     application.add_handler(MessageHandler(filters.LOCATION, h.on_location))
     application.add_handler(MessageHandler(filters.TEXT, h.on_text))

@@ -53,7 +53,8 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dialogue, now = _dialogue(context), datetime.now(OSLO)
     payload = context.args[0] if context.args else ""
     desk = telegram_desk.desk_of(context)
-    if payload.startswith("inv_") and desk is not None and _PAYLOAD.match(payload):
+    if (payload.startswith("inv_") and desk is not None and _PAYLOAD.match(payload)
+            and telegram_desk.private(update)):
         await telegram_desk.join(update, context, desk, payload)
         return
     if payload and _PAYLOAD.match(payload) and not payload.startswith("inv_"):
@@ -125,6 +126,12 @@ async def delete_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE
                 log.warning("could not delete messages: %s", type(exc).__name__)
         ids.forget_chat(chat.id)
     await send_answer(context, chat.id, answer)
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An organisation admin's spreadsheet goes to the desk; any other file is an attachment."""
+    if not await telegram_desk.on_document(update, context):
+        await on_other(update, context)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

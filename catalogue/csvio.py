@@ -31,6 +31,12 @@ HEADER: tuple[str, ...] = (
 CSV_LABELS: tuple[str, ...] = ("free", "drop_in", "anonymous")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_LENGTH = {"organisation": 300, "name": 300, "description": 4000, "address": 300,
+              "poststed": 120, "phone": 40, "email": 300, "website": 500, "schedule": 1000,
+              "audience": 500, "languages": 200}
+"""The longest value of each free-text column: what the database columns hold, with margin."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters no spreadsheet cell means to hold (tab and line breaks are allowed)."""
 _YES = {"ja", "j", "yes", "y", "true"}
 _NO = {"nei", "n", "no", "false"}
 # Mainland Norway, Svalbard and Jan Mayen, with a margin.
@@ -57,6 +63,14 @@ class _Row:
 
     def offer(self, today: date) -> Offer | None:
         get = self.get
+        for column, value in self.raw.items():
+            if column in HEADER and _CONTROL.search(value or ""):
+                self.problem(column, N_("This field holds control characters; type the text "
+                                        "again without them."))
+        for column, limit in MAX_LENGTH.items():
+            if len(get(column)) > limit:
+                self.problem(column, N_("That is too long: at most {limit} characters."),
+                             limit=str(limit))
         offer_id = get("id")
         if not _ID.match(offer_id):
             self.problem("id", N_("Every row needs an id of letters, digits and hyphens."))

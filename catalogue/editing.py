@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .csvio import CSV_LABELS, HEADER, offer_to_row, validate_rows
+from .db import take_turns
 from .errors import ImportProblem, ImportRefused
 from .models import Organization, Service
 from .people import NotAllowed, require
@@ -26,9 +27,8 @@ from .records import Offer
 from .store import bump_revision, load_offers_by_ids, organization_id, save_offers
 from .textfold import fold
 
-TEXT_FIELDS = {"name": 300, "description": 2000, "phone": 40, "website": 500, "email": 300,
-               "schedule": 500}
-"""Fields a volunteer writes as text, with their longest length."""
+TEXT_FIELDS = ("name", "description", "phone", "website", "email", "schedule")
+"""Fields a volunteer writes as text (their longest lengths are the importer's)."""
 EDITABLE = (*TEXT_FIELDS, "address", *CSV_LABELS)
 MAX_PAUSE = timedelta(days=366)
 _ADDRESS = re.compile(r"^(?P<street>.*?)[,\s]*\b(?P<code>\d{4})\b\s*(?P<place>[^\d,]*)$")
@@ -39,14 +39,39 @@ def refused(column: str | None, message: str, **params: str) -> ImportRefused:
     return ImportRefused([ImportProblem(None, column, message, params)])
 
 
-def offer_in_session(session: Session, offer_id: str) -> tuple[Offer, str]:
+def offer_in_session(session: Session, offer_id: str, lock: bool = False
+                     ) -> tuple[Offer, str]:
     """The offer and its organisation id; :class:`NotAllowed` when there is no such offer, so
-    that probing ids tells nothing."""
+    that probing ids tells nothing. With ``lock``, two changes to one offer take turns: the
+    second reads what the first wrote, instead of overwriting it or colliding with it."""
+    if lock:
+        lock_catalogue(session)
     org_id = session.scalar(select(Service.organization_id).where(Service.id == offer_id))
+    if lock and org_id is not None:
+        lock_organisation(session, org_id)
     found = load_offers_by_ids(session, [offer_id]) if org_id else []
     if not found or org_id is None:
         raise NotAllowed("view")
     return found[0], org_id
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def lock_catalogue(session: Session) -> None:
+    """On SQLite, take the file's write lock now (a write transaction that starts as a read
+    cannot wait its turn later); PostgreSQL locks the organisation's row instead."""
+    if not _is_postgres(session):
+        take_turns(session, 0)
+
+
+def lock_organisation(session: Session, org_id: str) -> None:
+    """Changes to one organisation's offers take turns on PostgreSQL. The organisation's row,
+    not the offer's: saving an offer replaces its rows, and a lock on a replaced row is lost."""
+    if _is_postgres(session):
+        session.execute(select(Organization.id).where(Organization.id == org_id)
+                        .with_for_update())
 
 
 def _row(offer: Offer) -> dict[str, str]:
@@ -79,16 +104,13 @@ def _save(session: Session, actor: str, action: str, org_id: str, old: Offer | N
 def set_field(session: Session, actor: str, offer_id: str, field: str, value: str,
               now: datetime) -> Offer:
     """Change one field. Raises :class:`NotAllowed` or :class:`ImportRefused`."""
-    offer, org_id = offer_in_session(session, offer_id)
+    offer, org_id = offer_in_session(session, offer_id, lock=True)
     require(session, actor, "edit", org_id)
     if field not in EDITABLE:
         raise NotAllowed("edit")
     value = value.strip()
     row = _row(offer)
     if field in TEXT_FIELDS:
-        if len(value) > TEXT_FIELDS[field]:
-            raise refused(field, N_("That is too long: at most {limit} characters."),
-                          limit=str(TEXT_FIELDS[field]))
         row[field] = "" if field != "name" and value.casefold() in _NONE else value
     elif field == "address":
         _put_address(row, offer, value)
@@ -141,7 +163,7 @@ def check(column: str, value: str, now: datetime) -> str:
 
 def confirm(session: Session, actor: str, offer_id: str, now: datetime) -> Offer:
     """"Alt stemmer": the offer was checked today."""
-    offer, org_id = offer_in_session(session, offer_id)
+    offer, org_id = offer_in_session(session, offer_id, lock=True)
     require(session, actor, "edit", org_id)
     new = replace(offer, last_verified=now.date())
     return _save(session, actor, "confirm", org_id, offer, new, now)
@@ -149,7 +171,7 @@ def confirm(session: Session, actor: str, offer_id: str, now: datetime) -> Offer
 
 def pause(session: Session, actor: str, offer_id: str, reopens: date, now: datetime) -> Offer:
     """Closed until ``reopens`` (a holiday, a move): hidden from people asking until then."""
-    offer, org_id = offer_in_session(session, offer_id)
+    offer, org_id = offer_in_session(session, offer_id, lock=True)
     require(session, actor, "edit", org_id)
     today = now.date()
     if not today < reopens <= today + MAX_PAUSE:
@@ -160,7 +182,7 @@ def pause(session: Session, actor: str, offer_id: str, reopens: date, now: datet
 
 
 def resume(session: Session, actor: str, offer_id: str, now: datetime) -> Offer:
-    offer, org_id = offer_in_session(session, offer_id)
+    offer, org_id = offer_in_session(session, offer_id, lock=True)
     require(session, actor, "edit", org_id)
     return _save(session, actor, "resume", org_id, offer, replace(offer, reopens=None), now)
 
@@ -169,7 +191,9 @@ def add_offer(session: Session, actor: str, org_id: str, fields: dict[str, str],
               now: datetime) -> Offer:
     """A new offer of the organisation from the guided conversation's answers (spreadsheet
     columns). Confirmed today, since the volunteer just wrote it."""
+    lock_catalogue(session)
     require(session, actor, "add", org_id)
+    lock_organisation(session, org_id)
     org = session.get(Organization, org_id)
     if org is None:
         raise NotAllowed("add")

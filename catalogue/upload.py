@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 from . import audit
 from .csvio import CSV_LABELS, HEADER, offer_to_row, read_csv_numbered
 from .db import take_turns
+from .editing import lock_organisation
 from .errors import ImportProblem, ImportRefused
 from .models import Organization, Service
-from .people import require, roles_of
+from .people import NotAllowed, require, roles_of
 from .records import Offer
 from .store import (
     bump_revision,
@@ -43,6 +44,8 @@ from .store import (
 
 MAX_BYTES = 2 * 1024 * 1024
 """Far above any one organisation's spreadsheet; a bigger file is a mistake, not a catalogue."""
+MAX_ROWS = 5000
+"""More offers than any one organisation keeps; applying them is a long transaction."""
 UPLOAD_LOCK = 0x105E6
 _CHUNK = 500
 _LINES_SHOWN = 10
@@ -121,6 +124,8 @@ def apply_upload(session: Session, account: str, data: bytes, digest: str, now: 
     failure leaves the catalogue as it was.
     """
     take_turns(session, UPLOAD_LOCK)  # a second confirmation waits, then sees this one's work
+    if organization_id is not None:
+        lock_organisation(session, organization_id)  # single edits take turns with an upload
     plan, work = _prepare(session, account, data, now, organization_id)
     if plan.digest != digest:
         raise UploadStale()
@@ -146,7 +151,13 @@ def apply_upload(session: Session, account: str, data: bytes, digest: str, now: 
 
 def _prepare(session: Session, account: str, data: bytes, now: datetime,
              wanted: str | None) -> tuple[UploadPlan, _Work]:
+    roles = roles_of(session, account)
+    if not roles.site_admin and "admin" not in roles.orgs.values():
+        raise NotAllowed("upload")  # before reading: nothing about the file for others
     numbered = _read(data, now)
+    if len(numbered) > MAX_ROWS:
+        raise _refused(N_("The file has more than {limit} offers. Send only your "
+                          "organisation's offers."), limit=str(MAX_ROWS))
     org_id = wanted if wanted is not None else _organisation_of(session, account, numbered)
     require(session, account, "upload", org_id)
     org = session.get(Organization, org_id)

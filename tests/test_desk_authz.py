@@ -34,7 +34,7 @@ ACTIONS = {
     "edit phone": ("field", "phone", "915 55 555"),
     "edit hours": ("field", "schedule", "tirsdag 10-14"),
     "edit address": ("field", "address", "Storgata 1, 0182 Oslo"),
-    "toggle label": ("label", "drop_in", None),
+    "toggle label": ("label", "drop_in=ja", None),
     "pause": ("pause", None, "1.1.2027"),
     "resume": ("resume", None, None),
     "new offer": ("new", "org", None),
@@ -174,3 +174,68 @@ def test_an_expired_or_reused_invite_makes_no_one_an_editor(
     with sessions() as session:
         assert people.roles_of(session, "telegram:1").orgs == {A: "admin"}
         assert not people.roles_of(session, "telegram:2").any
+
+
+def test_a_label_button_sets_its_value_so_a_double_tap_changes_nothing_more(
+        world: tuple[sessionmaker[Session], Desk]) -> None:
+    sessions, desk = world
+    who = account("editor_a")
+    with sessions.begin() as session:
+        yes = desk_buttons.mint(session, who, "label", NOW, offer_id="a-mat", arg="drop_in=ja")
+        forged = desk_buttons.mint(session, who, "label", NOW, offer_id="a-mat",
+                                   arg="organisation=Laget B")
+    desk.press(who, yes, "nb", NOW)
+    desk.press(who, yes, "nb", NOW)
+    with sessions() as session:
+        assert load_offers_by_ids(session, ["a-mat"])[0].label("drop_in") is True
+    before = snapshot(sessions)
+    assert is_refusal(desk.press(who, forged, "nb", NOW).text)
+    assert snapshot(sessions) == before
+
+
+def test_a_save_button_saves_only_what_it_was_shown_under(
+        world: tuple[sessionmaker[Session], Desk]) -> None:
+    from losen.catalogue.csvio import write_csv
+
+    sessions, desk = world
+    who = account("admin_a")
+    with sessions() as session:
+        mine = load_offers_by_ids(session, ["a-mat"])
+    good = desk.document(who, write_csv(mine).replace("Laget A", "Laget A").encode()
+                         .replace(b"12:00-15:00", b"12:00-16:00"), "nb", NOW)
+    desk.document(who, b"", "nb", NOW)  # an empty file: would remove everything
+    save = next(a.data for a in good.actions if "✅" in a.label)
+    before = snapshot(sessions)
+    reply = desk.press(who, save, "nb", NOW)
+    assert "virker ikke" in reply.text or "no longer works" in reply.text
+    assert snapshot(sessions) == before  # the earlier preview's button applied nothing
+
+
+def test_the_guided_offer_survives_typing_at_its_summary_and_an_old_save_button(
+        world: tuple[sessionmaker[Session], Desk]) -> None:
+    sessions, desk = world
+    who = account("editor_a")
+    with sessions.begin() as session:
+        start = desk_buttons.mint(session, who, "new", NOW, arg=A)
+
+    def fill(name: str) -> str:
+        desk.press(who, start, "nb", NOW)
+        desk.text(who, name, "nb", NOW)
+        with sessions.begin() as session:
+            need = desk_buttons.mint(session, who, "need", NOW, arg="food")
+        desk.press(who, need, "nb", NOW)
+        for answer in ("Storgata 1, 0182 Oslo", "ingen", "onsdag 17-19"):
+            desk.text(who, answer, "nb", NOW)
+        summary = desk.text(who, "hva nå?", "nb", NOW)  # typed at the summary: shown again
+        assert name in summary.text
+        return next(a.data for a in summary.actions if "✅" in a.label)
+
+    old = fill("Første utkast")
+    new = fill("Andre utkast")
+    assert "virker ikke" in desk.press(who, old, "nb", NOW).text
+    desk.press(who, new, "nb", NOW)
+    with sessions() as session:
+        from losen.catalogue.store import load_offers
+
+        names = {o.name for o in load_offers(session)}
+    assert "Andre utkast" in names and "Første utkast" not in names

@@ -173,6 +173,13 @@ async def test_people_without_an_invite_get_a_kind_refusal(
     assert "allerede brukt" in (await replies(api, 533, 1))[0]
 
 
+async def test_a_file_from_someone_asking_for_help_is_not_even_fetched(
+        api: FakeBotApi, bot: Application) -> None:
+    api.push_document(560, "brev.pdf", b"%PDF-1.4 ...", "application/pdf")
+    assert "tekst" in (await replies(api, 560, 1))[0]
+    assert not api.calls_of("getFile")
+
+
 async def test_crisis_comes_first_in_the_middle_of_an_edit(
         api: FakeBotApi, bot: Application, instance: Instance) -> None:
     api.push_text(540, f"/start {invite(instance)}")
@@ -196,7 +203,8 @@ async def test_an_admin_uploads_the_spreadsheet_and_confirms_the_changes(
     await replies(api, 550, 1)
     api.push_document(550, "tilbud.csv", text.encode())
     refusal = (await replies(api, 550, 2))[1]
-    assert "invitasjon" in refusal  # an editor may not replace the whole list
+    assert "administrator" in refusal  # an editor may not replace the whole list
+    assert not api.calls_of("getFile")  # and the file was not even fetched
     api.push_text(551, f"/start {invite(instance, 'admin')}")
     await replies(api, 551, 1)
     api.push_document(551, "tilbud.csv", text.encode())

@@ -204,3 +204,55 @@ def test_removing_a_member_takes_effect_at_once(sessions: sessionmaker[Session])
         assert people.remove_member(session, A, "telegram:1") is not None
     with pytest.raises(NotAllowed), sessions.begin() as session:
         editing.confirm(session, "telegram:1", "a-mat", NOW)
+
+
+def test_two_edits_of_one_offer_at_once_take_turns_and_both_land(
+        sessions: sessionmaker[Session]) -> None:
+    import threading
+    import time
+
+    join(sessions, A, "editor", "telegram:1")
+    join(sessions, A, "editor", "telegram:2")
+    started, errors = threading.Event(), []
+
+    def first() -> None:
+        with sessions.begin() as session:
+            editing.set_field(session, "telegram:1", "a-mat", "phone", "915 55 555", NOW)
+            started.set()
+            time.sleep(0.5)  # hold the offer while the second edit arrives
+
+    def second() -> None:
+        started.wait(5)
+        try:
+            with sessions.begin() as session:
+                editing.set_field(session, "telegram:2", "a-mat", "schedule", "tirsdag 10-14",
+                                  NOW)
+        except Exception as exc:  # what would reach the volunteer
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []
+    with sessions() as session:
+        final = load_offers_by_ids(session, ["a-mat"])[0]
+    assert final.phone == "+4791555555" and final.schedule[0].days == (1,)
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("name", "x" * 301), ("description", "x" * 4001), ("address", "Gate 1\x00"),
+    ("name", "Suppe\x1b[31m"),
+])
+def test_overlong_values_and_control_characters_are_refused_by_the_importer(
+        column: str, value: str) -> None:
+    from losen.catalogue.csvio import HEADER, validate_rows
+    from losen.catalogue.places import register
+
+    row = dict.fromkeys(HEADER, "")
+    row.update(id="x", organisation="Laget A", name="Suppe", needs="food", scope="national")
+    row[column] = value
+    with pytest.raises(ImportRefused) as refused:
+        validate_rows([(2, row)], NOW.date(), register())
+    assert [p.column for p in refused.value.problems] == [column]
