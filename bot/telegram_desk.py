@@ -97,7 +97,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
         await send_desk(update, context, await asyncio.to_thread(
             desk.mine, account, user_language(update), now))
         return True
-    step = await asyncio.to_thread(desk.waiting, account, now)
+    step = desk.waiting(account, now)  # one primary-key read: cheaper than a thread hop
     if step is None:
         return False
     if step.name.split(":")[-1] not in FREE_TEXT and understand(text).crisis:
