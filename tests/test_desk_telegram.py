@@ -160,6 +160,26 @@ async def test_not_right_becomes_a_task_and_a_caution_until_confirmed(
         assert {e.actor for e in audit.events(session)} == {"telegram:521"}
 
 
+async def test_an_admin_invites_and_removes_an_editor_from_the_bot(
+        api: FakeBotApi, bot: Application, instance: Instance) -> None:
+    api.push_text(570, f"/start {invite(instance, 'admin')}")
+    await replies(api, 570, 1)
+    texts = await press(api, 570, nb("Invite an editor"), 2)
+    link = next(word for word in texts[1].split() if word.startswith("https://t.me/"))
+    assert link.startswith("https://t.me/losen_test_bot?start=inv_")
+    api.push_text(571, "/start " + link.split("start=")[1])
+    assert "Testlaget" in (await replies(api, 571, 1))[0]
+    texts = await press(api, 570, nb("Back"), 3)
+    texts = await press(api, 570, nb("Editors"), 4)
+    assert "Test" in texts[3]
+    await press(api, 570, nb("Remove {name}", name="Test"), 5)
+    with instance.sessions() as session:
+        assert not people.roles_of(session, "telegram:571").any
+        assert people.roles_of(session, "telegram:570").orgs == {ORG: "admin"}
+    api.push_text(571, "/mine")
+    assert "invitasjon" in (await replies(api, 571, 2))[1]
+
+
 async def test_people_without_an_invite_get_a_kind_refusal(
         api: FakeBotApi, bot: Application, instance: Instance) -> None:
     api.push_text(530, "/mine")
