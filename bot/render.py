@@ -168,9 +168,13 @@ def render_text(reply: Reply) -> str:
                         "/slett to delete our conversation."),
         "thanks": _(lang, "You are welcome! Write again whenever you need to."),
         "goodbye": _(lang, "Take care! Write again whenever you like."),
-        "privacy": _(lang, "I do not store what you write. For a short while (30 minutes) I "
-                           "remember only what the next answer needs: the kind of help and the "
-                           "place. Write /slett to delete it now."),
+        "privacy": _(lang, "I do not store what you write, and nobody (not NAV either) can read "
+                           "this chat through me. For 30 minutes I remember only what the next "
+                           "answer needs: the kind of help and the place, never your words. For "
+                           "48 hours I keep the numbers of our messages (not their content), so "
+                           "that /slett can remove them from your phone. When I find nothing for "
+                           "a need, I count the need and the kommune per week, without who "
+                           "asked. Write /slett to delete it all now."),
         "deleted": _(lang, "Done. I have forgotten this conversation."),
         "reported": _(lang, "Thank you! I pass it on to the people who keep this offer up to "
                             "date. Nothing about you is passed on."),

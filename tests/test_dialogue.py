@@ -145,3 +145,15 @@ def test_every_channel_gets_the_same_answer(dialogue: Dialogue) -> None:
     a = Dialogue(index(), MemoryStateStore()).answer("x", "leksehjelp i Trondheim", NOW)
     b = dialogue.answer("y", "leksehjelp i Trondheim", NOW)
     assert a.text == b.text
+
+
+@pytest.mark.parametrize(("question", "lang", "minutes", "hours"), [
+    ("/personvern", "nb", "30 minutter", "48 timer"),
+    ("blir det eg skriv lagra nokon stad?", "nn", "30 minutt", "48 timar"),
+    ("is this chat stored anywhere?", "en", "30 minutes", "48 hours"),
+])
+def test_the_privacy_statement_says_what_is_kept_and_how_long(
+        dialogue: Dialogue, question: str, lang: str, minutes: str, hours: str) -> None:
+    answer = dialogue.answer("p", question, NOW)
+    assert answer.reply.kind == "privacy" and answer.reply.lang == lang
+    assert minutes in answer.text and hours in answer.text and "/slett" in answer.text
