@@ -125,7 +125,10 @@ async def webhook(application: Application, engine: Engine, path: str = "/telegr
         assert time.monotonic() < deadline, "webhook server did not start"
         await asyncio.sleep(0.01)
     try:
-        async with httpx.AsyncClient(timeout=10) as client:
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request is
+        # never sent on a connection the server is closing.
+        limits = httpx.Limits(max_connections=100, keepalive_expiry=2.0)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
             yield Webhook(settings.url, settings, client)
     finally:
         server.should_exit = True
