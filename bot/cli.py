@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from losen.catalogue.db import DATABASE_ERRORS, fault_of
 from losen.locales import gettext
 
 from .context import cli_language
@@ -94,12 +95,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except DATABASE_ERRORS as exc:
+        # Every command's writes are one transaction, rolled back whole on an error.
+        log.error("database error: %s", type(exc).__name__, exc_info=log.isEnabledFor(10))
+        print(database_problem(exc, lang), file=sys.stderr)
+        return 1
     except Exception as exc:  # the last line of defence: a message, never a traceback
         log.error("unexpected error: %s", type(exc).__name__, exc_info=log.isEnabledFor(10))
         print(gettext(lang, "Something went wrong in Losen ({error}). Nothing was changed. "
                             "Try again, or run with LOSEN_LOG_LEVEL=DEBUG for details.",
                       error=type(exc).__name__), file=sys.stderr)
         return 1
+
+
+def database_problem(error: BaseException, lang: str) -> str:
+    """What a person at the terminal can do about a database error."""
+    fault = fault_of(error)
+    if fault == "full":
+        return gettext(lang, "The database is full: there is no room left on its disk. Nothing "
+                             "was changed. Make room and try again.")
+    if fault == "read_only":
+        return gettext(lang, "The database can only be read, not written. Nothing was changed. "
+                             "Check that Losen may write to it (the file's permissions, or the "
+                             "server's settings).")
+    if fault == "unreachable":
+        return gettext(lang, "Cannot reach the database. Nothing was changed. Check that it is "
+                             "running and that LOSEN_DATABASE_URL (or --database) is right, "
+                             "then try again.")
+    return gettext(lang, "Something went wrong in Losen ({error}). Nothing was changed. "
+                         "Try again, or run with LOSEN_LOG_LEVEL=DEBUG for details.",
+                   error=type(error).__name__)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

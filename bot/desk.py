@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from losen.catalogue import editing, people
+from losen.catalogue.db import DATABASE_ERRORS
 from losen.catalogue.errors import ImportRefused
 from losen.catalogue.people import NotAllowed
 from losen.locales import gettext as _
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import desk_buttons, desk_state, desk_views
@@ -157,22 +158,41 @@ class Desk:
             problems = exc
             return self._after_error(account, lang, now,
                                      lambda t: desk_views.problems(t, problems))
-        except (IntegrityError, OperationalError) as exc:
-            # Two changes to one thing at the same moment, or the database away: nothing was
-            # saved, and trying again is the right thing to do.
+        except IntegrityError as exc:
+            # Two changes to one thing at the same moment: nothing was saved, and trying
+            # again is the right thing to do.
             log.warning("desk change not saved: %s", type(exc).__name__)
             return Reply(_(lang, "Someone else changed this at the same moment, or the "
                                  "database is busy. Nothing was saved; please try again."))
+        except DATABASE_ERRORS as exc:
+            # The database away, full, read-only or locked too long: the transaction did not
+            # commit, so nothing was saved.
+            log.warning("desk change not saved: %s", type(exc).__name__)
+            return self.unavailable(lang)
         if turn.changed and self.on_change is not None:
-            self.on_change()
+            try:
+                self.on_change()
+            except DATABASE_ERRORS as exc:  # saved; the refresh timer shows it a little later
+                log.warning("catalogue not reloaded after a change: %s", type(exc).__name__)
         return reply
+
+    @staticmethod
+    def unavailable(lang: str) -> Reply:
+        """The database cannot be used right now: nothing was saved, try again soon."""
+        return Reply(" ".join((_(lang, "Something went wrong on my side. Please try again in "
+                                       "a little while."),
+                               _(lang, "Nothing was saved."))))
 
     def _after_error(self, account: str, lang: str, now: datetime,
                      view: Callable[[Turn], Reply]) -> Reply:
         """The change was rolled back whole; say why in a transaction of its own (its buttons
         must be kept even though the change was not)."""
-        with self.sessions.begin() as session:
-            return view(Turn(session, account, lang, now))
+        try:
+            with self.sessions.begin() as session:
+                return view(Turn(session, account, lang, now))
+        except DATABASE_ERRORS as exc:
+            log.warning("desk reply not made: %s", type(exc).__name__)
+            return self.unavailable(lang)
 
     def _do(self, t: Turn, pressed: desk_buttons.Pressed) -> Reply:
         action, offer_id, arg = pressed.action, pressed.offer_id, pressed.arg

@@ -3,10 +3,16 @@
 Telegram, ``losen chat`` and ``losen ask`` all call :meth:`Dialogue.answer`, so every channel
 gives the same answer to the same message. The dialogue decides *what* to say (a
 :class:`Reply`); ``render`` decides how it looks in each channel.
+
+When the database cannot be used (down, unreachable, full, read-only), a turn does not fail:
+a crisis is answered from understanding alone (it is pure, and the help lines are data), and
+everything else gets a ``database_down`` reply, "try again in a little while". Nothing of the
+turn is kept then; the next turn tries the database again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from losen.catalogue.db import DATABASE_ERRORS
 from losen.catalogue.matching import CatalogueIndex, Match, Query, match
 from losen.catalogue.reports import REPORT_KINDS
 from losen.catalogue.taxonomy import needs
@@ -27,6 +34,7 @@ from .render import offer_json, render_text
 from .reply import Reply
 from .state import ConversationState, MemoryStateStore, StateStore
 
+log = logging.getLogger("losen.dialogue")
 PAGE = 3
 ALTERNATIVE_RADIUS_KM = 300.0
 UnmetRecorder = Callable[[str, str | None, datetime], None]
@@ -70,17 +78,44 @@ class Dialogue:
     radius_km: float = 50.0
 
     def answer(self, conversation: str, text: str, now: datetime) -> Answer:
+        u = understand(text)
+        return self._or_without_store(u, u.language,
+                                      lambda: self._answer_text(conversation, text, u, now))
+
+    def without_store(self, u: Understanding | None, lang: str) -> Answer:
+        """What can be said when the conversation's state cannot be read or kept: a crisis is
+        answered in full from understanding alone; anything else (and nothing written, as
+        with a button, ``u`` None) gets "try again soon"."""
+        if u is None:
+            u = Understanding(intent="out_of_scope")
+        if u.crisis:
+            return self._answer(u, self._crisis(u, lang))
+        return self._answer(u, Reply("database_down", lang))
+
+    def _or_without_store(self, u: Understanding, lang: str, turn: Callable[[], Answer]
+                          ) -> Answer:
+        try:
+            return turn()
+        except DATABASE_ERRORS as exc:
+            # The type only: the error's message may quote what was being written.
+            log.warning("answered without the database: %s", type(exc).__name__)
+            return self.without_store(u, lang)
+
+    @staticmethod
+    def _crisis(u: Understanding, lang: str) -> Reply:
+        kind = u.crisis_kind or "unclear"
+        return Reply("crisis", lang, crisis_kind=kind, lines=tuple(lines_for(f"crisis:{kind}")))
+
+    def _answer_text(self, conversation: str, text: str, u: Understanding, now: datetime
+                     ) -> Answer:
         state = self.states.load(conversation, now)
         action = followups().get(fold(text))
-        u = understand(text)
         lang = u.language if len(fold(text).split()) > 1 or state.updated is None \
             else state.language
         if u.crisis:
             # Crisis first and alone; keep the context so help can follow when they are ready.
             self.states.save(conversation, state.touch(now, language=lang))
-            kind = u.crisis_kind or "unclear"
-            return self._answer(u, Reply("crisis", lang, crisis_kind=kind,
-                                         lines=tuple(lines_for(f"crisis:{kind}"))))
+            return self._answer(u, self._crisis(u, lang))
         if action == "delete":
             self.states.delete(conversation)
             return self._answer(u, Reply("deleted", lang))
@@ -133,7 +168,12 @@ class Dialogue:
         found = self._search(needs, place, now, text=" ".join(u.organisations), limit=PAGE + 1)
         if not found:
             if self.record_unmet is not None:
-                self.record_unmet(needs[0], place.kommunenummer, now)
+                try:
+                    self.record_unmet(needs[0], place.kommunenummer, now)
+                except DATABASE_ERRORS as exc:
+                    # A count for planners; the answer matters more (a channel with its state
+                    # in memory, ``losen ask``, still answers on a read-only database).
+                    log.warning("unmet need not counted: %s", type(exc).__name__)
             wider = self._search(needs, place, now, text="", radius=ALTERNATIVE_RADIUS_KM,
                                  limit=PAGE)
             return Reply("nothing", lang, need=needs[0], place=place,
@@ -174,9 +214,13 @@ class Dialogue:
     def act(self, conversation: str, data: str, now: datetime) -> Answer:
         """A button was chosen. ``data`` comes from the person's device: it is checked
         against this conversation's state and never trusted to name anything else."""
+        u = Understanding(intent="find_offer")
+        return self._or_without_store(u, u.language,
+                                      lambda: self._act(conversation, data, u, now))
+
+    def _act(self, conversation: str, data: str, u: Understanding, now: datetime) -> Answer:
         state = self.states.load(conversation, now)
         lang = state.language
-        u = Understanding(intent="find_offer")
         verb, _, arg = data.partition(":")
         arg, _, what = arg.partition(":")
         if verb == "del":
@@ -203,9 +247,12 @@ class Dialogue:
 
     def locate(self, conversation: str, lat: float, lon: float, now: datetime) -> Answer:
         """A shared location: the nearest kommune (and bydel) stands in for a written place."""
+        u = Understanding(intent="find_offer", place=place_at(lat, lon))
+        return self._or_without_store(u, u.language, lambda: self._locate(conversation, u, now))
+
+    def _locate(self, conversation: str, u: Understanding, now: datetime) -> Answer:
         state = self.states.load(conversation, now)
-        place = place_at(lat, lon)
-        u = Understanding(intent="find_offer", place=place)
+        place = u.place
         if place is None:
             return self._answer(u, Reply("outside", state.language))
         reply, state = self._offers(state.needs, place, u, state, state.language, now)
@@ -214,11 +261,16 @@ class Dialogue:
 
     def set_place(self, conversation: str, text: str, now: datetime) -> Answer:
         """``/sted Bergen`` sets the place; ``/sted`` alone forgets it."""
-        state = self.states.load(conversation, now)
         u = understand(text) if text.strip() else Understanding(intent="find_offer")
-        lang = u.language if text.strip() else state.language
         if u.crisis:
             return self.answer(conversation, text, now)
+        return self._or_without_store(u, u.language,
+                                      lambda: self._set_place(conversation, text, u, now))
+
+    def _set_place(self, conversation: str, text: str, u: Understanding, now: datetime
+                   ) -> Answer:
+        state = self.states.load(conversation, now)
+        lang = u.language if text.strip() else state.language
         if u.place is None:
             self.states.save(conversation, state.touch(now, place=None, pending="place",
                                                        shown=(), language=lang))

@@ -158,6 +158,12 @@ def render_text(reply: Reply) -> str:
         out.extend(f"• {line.name(lang)}: {line.number} ({line.hours_in(lang)})"
                    for line in reply.lines)
         return "\n".join(out)
+    if kind == "database_down":
+        # The first sentence is the error handler's apology; the second is for anyone for
+        # whom the wait is too long (a crisis, recognised, never gets this reply).
+        return " ".join((_(lang, "Something went wrong on my side. Please try again in a "
+                                 "little while."),
+                         _(lang, "If it is urgent, call 113.")))
     messages = {
         "greeting": _(lang, "Hi! I am Losen. I help you find free help and activities near you: "
                             "food, company, debt advice, homework help and more. What do you "

@@ -15,8 +15,9 @@ from .helplines import Helpline
 class Reply:
     kind: str
     """crisis, offers, no_more, nothing, ask_place, ask_need, nav, human, volunteer, deleted,
-    call, report_what, reported, expired, outside, place_forgotten, or the small-talk intents (greeting,
-    thanks, goodbye, help, privacy, out_of_scope)."""
+    call, report_what, reported, expired, outside, place_forgotten, database_down (the
+    conversation's state could not be read or kept: "try again soon"), or the small-talk
+    intents (greeting, thanks, goodbye, help, privacy, out_of_scope)."""
     lang: str
     need: str | None = None
     place: Place | None = None

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from datetime import datetime
 
+from losen.catalogue.db import DATABASE_ERRORS
 from losen.catalogue.opening import OSLO
 from losen.intents import understand
 from losen.locales import gettext
@@ -97,7 +98,12 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
         await send_desk(update, context, await asyncio.to_thread(
             desk.mine, account, user_language(update), now))
         return True
-    step = desk.waiting(account, now)  # one primary-key read: cheaper than a thread hop
+    try:
+        step = desk.waiting(account, now)  # one primary-key read: cheaper than a thread hop
+    except DATABASE_ERRORS as exc:
+        # The help dialogue answers: a crisis in full, anything else "try again soon".
+        log.warning("could not read a volunteer's step: %s", type(exc).__name__)
+        return False
     if step is None:
         return False
     if step.name.split(":")[-1] not in FREE_TEXT and understand(text).crisis:
@@ -116,7 +122,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
         return False
     account = account_of(update)
     lang = user_language(update)
-    may = await asyncio.to_thread(desk.may_upload, account)
+    try:
+        may = await asyncio.to_thread(desk.may_upload, account)
+    except DATABASE_ERRORS as exc:
+        log.warning("could not read roles: %s", type(exc).__name__)
+        await send_desk(update, context, desk.unavailable(lang))
+        return True
     if may is None:
         return False
     if not may:

@@ -10,7 +10,9 @@ import logging
 import re
 from datetime import datetime
 
+from losen.catalogue.db import DATABASE_ERRORS
 from losen.catalogue.opening import OSLO
+from losen.intents import Understanding, understand
 from losen.locales import gettext
 from telegram import Update
 from telegram.error import TelegramError
@@ -113,18 +115,30 @@ async def delete_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE
     if chat is None:
         return
     now = datetime.now(OSLO)
-    answer = _dialogue(context).act(conversation_of(update), "del", now)
+    dialogue = _dialogue(context)
+    answer = dialogue.act(conversation_of(update), "del", now)
     ids: MessageIds | None = context.bot_data.get("message_ids")
-    if ids is not None:
-        found = ids.for_chat(chat.id, now)
-        if update.message is not None:  # "/slett" itself
-            found.append(update.message.message_id)
-        for start in range(0, len(found), DELETE_BATCH):
+    if ids is not None and answer.reply.kind != "database_down":
+        try:
+            found = ids.for_chat(chat.id, now)
+        except DATABASE_ERRORS as exc:
+            # Without the ids nothing can be deleted: say so ("try again") rather than "done".
+            log.warning("could not read message ids: %s", type(exc).__name__)
+            answer = dialogue.without_store(None, answer.reply.lang)
+            found = None
+        if found is not None:
+            if update.message is not None:  # "/slett" itself
+                found.append(update.message.message_id)
+            for start in range(0, len(found), DELETE_BATCH):
+                try:
+                    await context.bot.delete_messages(chat.id,
+                                                      found[start:start + DELETE_BATCH])
+                except TelegramError as exc:
+                    log.warning("could not delete messages: %s", type(exc).__name__)
             try:
-                await context.bot.delete_messages(chat.id, found[start:start + DELETE_BATCH])
-            except TelegramError as exc:
-                log.warning("could not delete messages: %s", type(exc).__name__)
-        ids.forget_chat(chat.id)
+                ids.forget_chat(chat.id)
+            except DATABASE_ERRORS as exc:  # the messages are gone; their ids expire in 48 h
+                log.warning("could not forget message ids: %s", type(exc).__name__)
     await send_answer(context, chat.id, answer)
 
 
@@ -145,13 +159,38 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The last word when a handler failed: a crisis is still answered in full (from
+    understanding alone, which needs no database); when the database failed, "try again
+    soon"; anything else, an apology. Never a traceback in the chat."""
+    error = context.error
     # The error's type only: the update may hold what someone wrote.
-    log.error("error while handling an update: %s", type(context.error).__name__)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await send_text(context, update.effective_chat.id, gettext(
-                user_language(update),
-                "Something went wrong on my side. Please try again in a little while."),
-                incoming=update.effective_message)
-        except TelegramError as exc:
-            log.error("could not apologise: %s", type(exc).__name__)
+    log.error("error while handling an update: %s", type(error).__name__)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    u = _understood(update)
+    try:
+        if (u is not None and u.crisis) or isinstance(error, DATABASE_ERRORS):
+            lang = u.language if u is not None else user_language(update)
+            answer = _dialogue(context).without_store(u, lang)
+            await send_answer(context, chat_id, answer, incoming=update.effective_message)
+            return
+        await send_text(context, chat_id, gettext(
+            user_language(update),
+            "Something went wrong on my side. Please try again in a little while."),
+            incoming=update.effective_message)
+    except TelegramError as exc:
+        log.error("could not apologise: %s", type(exc).__name__)
+
+
+def _understood(update: Update) -> Understanding | None:
+    """What the person wrote, understood, if they wrote anything (also as a command's
+    argument: ``/sted …``); never the bot's own message under a pressed button."""
+    message = update.message or update.edited_message
+    if message is None or not message.text:
+        return None
+    try:
+        return understand(message.text)
+    except Exception as exc:  # the error handler must answer, whatever failed before it
+        log.error("could not understand a message: %s", type(exc).__name__)
+        return None

@@ -12,10 +12,12 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -62,6 +64,42 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout)
+"""What the database raises when it cannot be used right now: unreachable or gone, full,
+read-only, locked for too long (every driver error, ``OperationalError`` and
+``InterfaceError`` among them), or no connection free in the pool. Whoever catches these
+answers without the database, logs the error's type (never a message, which may quote data)
+and tries the database again on the next call: the engine reconnects by itself."""
+
+Fault = Literal["full", "read_only", "unreachable", "other"]
+_SQLITE_FAULTS: dict[int, Fault] = {13: "full", 8: "read_only", 14: "unreachable",
+                                    10: "unreachable", 26: "unreachable"}
+"""SQLite's primary result codes: SQLITE_FULL, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR,
+SQLITE_NOTADB."""
+
+
+def fault_of(error: BaseException) -> Fault:
+    """What kind of trouble a database error is, for a message a person can act on: the disk
+    is full, the database may only be read, or it cannot be reached at all."""
+    if isinstance(error, PoolTimeout):
+        return "unreachable"
+    cause = getattr(error, "orig", None) or error
+    code = getattr(cause, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_FAULTS.get(code & 0xFF, "other")
+    state = getattr(cause, "sqlstate", None)  # psycopg: PostgreSQL's SQLSTATE
+    if state is None:
+        # psycopg raises OperationalError without a SQLSTATE when no server answered.
+        return "unreachable" if type(cause).__name__ == "OperationalError" else "other"
+    if state == "53100":  # disk_full
+        return "full"
+    if state == "25006":  # read_only_sql_transaction (a standby, or default_transaction_read_only)
+        return "read_only"
+    if state.startswith(("08", "57P")):  # connection exception; admin shutdown, cannot connect
+        return "unreachable"
+    return "other"
 
 
 MIGRATION_LOCK = 0x105E4
