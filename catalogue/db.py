@@ -63,7 +63,14 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database that does not answer must not hold back a crisis answer for long: give up
+    # connecting after a few seconds (the dialogue then answers crisis without its state).
+    connect_args = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+CONNECT_TIMEOUT = 3
+"""Seconds to wait for PostgreSQL to accept a connection."""
 
 
 DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout)
