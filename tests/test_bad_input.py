@@ -9,9 +9,11 @@ from datetime import datetime
 import pytest
 from catalogue_fixture import index
 from conftest import TODAY
+from losen.bot.desk import Desk
 from losen.bot.dialogue import Dialogue
 from losen.bot.telegram_send import message_pieces
 from losen.catalogue.csvio import read_csv
+from losen.catalogue.db import open_database
 from losen.catalogue.errors import ImportRefused
 from losen.catalogue.hsds import read_hsds, write_hsds
 from losen.catalogue.opening import OSLO
@@ -81,3 +83,12 @@ def test_json_too_deep_or_with_too_long_a_number_is_refused(text: str) -> None:
 def test_hsds_still_reads_back_what_it_wrote(small_csv: str) -> None:
     offers: list[Offer] = read_csv(small_csv, TODAY)
     assert read_hsds(write_hsds(offers), TODAY) == sorted(offers, key=lambda o: o.id)
+
+
+@pytest.mark.parametrize("data", ["v:\x00", "v:AAAA\x00AAAA"])
+def test_a_forged_desk_button_holding_nul_no_longer_works(database_url: str, data: str) -> None:
+    """Found by the desk_stranger property on PostgreSQL: the token was looked up as given,
+    and PostgreSQL refuses text holding NUL (DataError) where SQLite finds nothing."""
+    _, sessions = open_database(database_url)
+    reply = Desk(sessions).press("telegram:1", data, "nb", NOW)
+    assert "virker ikke lenger" in reply.text
