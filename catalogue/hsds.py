@@ -180,9 +180,11 @@ def _phone_text(number: str) -> str:
 def service_to_row(service: dict[str, Any]) -> dict[str, str]:
     """One HSDS service in spreadsheet form, ready for the shared validation. Raises
     :class:`_Shape` for a value of the wrong form."""
-    areas = {_text(a.get("extent_type"), "service_areas"):
-             _text(a.get("extent"), "service_areas")
-             for a in _objects(service.get("service_areas"), "service_areas")}
+    areas: dict[str, str] = {}
+    for a in _objects(service.get("service_areas"), "service_areas"):
+        kind = a.get("extent_type")
+        if kind in ("country", "kommunenummer", "fylkesnummer"):  # other kinds are not read
+            areas[kind] = _text(a.get("extent"), "service_areas")
     scope = ("national" if "country" in areas else "regional" if "fylkesnummer" in areas
              else "local")
     location: dict[str, Any] = {}

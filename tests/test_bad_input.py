@@ -92,3 +92,13 @@ def test_a_forged_desk_button_holding_nul_no_longer_works(database_url: str, dat
     _, sessions = open_database(database_url)
     reply = Desk(sessions).press("telegram:1", data, "nb", NOW)
     assert "virker ikke lenger" in reply.text
+
+
+def test_an_hsds_area_of_a_kind_losen_does_not_read_may_hold_anything(small_csv: str) -> None:
+    """The form is checked only where Losen reads: a polygon area from another system stays
+    harmless."""
+    offers = read_csv(small_csv, TODAY)
+    page = json.loads(write_hsds(offers))
+    page["contents"][0]["service_areas"].append(
+        {"extent_type": "geojson", "extent": {"type": "Polygon", "coordinates": [[[10, 59]]]}})
+    assert read_hsds(json.dumps(page), TODAY) == sorted(offers, key=lambda o: o.id)
