@@ -10,6 +10,7 @@ again when pressed, so a button made before an editor was removed no longer work
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 PREFIX = "v:"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+"""What ``secrets.token_urlsafe`` writes."""
 KEEP = timedelta(days=30)
 """Reminders are read days later; their buttons must still work then."""
 
@@ -43,6 +46,8 @@ def lookup(session: Session, data: str, account: str, now: datetime) -> Pressed 
     """What the button does, if ``data`` is a live button of this very account."""
     if not data.startswith(PREFIX) or len(data) > 40:
         return None
+    if not _TOKEN.fullmatch(data.removeprefix(PREFIX)):
+        return None  # forged: PostgreSQL refuses to even compare text holding NUL
     row = session.get(DeskButton, data.removeprefix(PREFIX))
     if row is None or row.account != account or now - row.created > KEEP:
         return None

@@ -232,13 +232,16 @@ class Dialogue:
             reply, state = self._offers((arg,), state.place, u, state, lang, now)
             self.states.save(conversation, state.touch(now))
             return self._answer(u, reply)
-        if verb in ("call", "wrong") and arg.isdigit() and int(arg) < len(state.shown):
-            offer = self.index.offer(state.shown[int(arg)])
+        # Only the numbers our buttons carry: "²" and "١" are digits too, and a number of
+        # thousands of digits is too long for int().
+        number = int(arg) if arg.isascii() and arg.isdigit() and len(arg) <= 6 else None
+        if verb in ("call", "wrong") and number is not None and number < len(state.shown):
+            offer = self.index.offer(state.shown[number])
             if offer is not None and verb == "call" and not what:
                 return self._answer(u, Reply("call", lang, offer=offer))
             if offer is not None and verb == "wrong" and not what:
                 return self._answer(u, Reply("report_what", lang, offer=offer,
-                                             first_index=int(arg)))
+                                             first_index=number))
             if offer is not None and verb == "wrong" and what in REPORT_KINDS:
                 if self.record_report is not None:
                     self.record_report(offer.id, what, now)

@@ -33,6 +33,13 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
     return pieces
 
 
+def message_pieces(text: str) -> list[str]:
+    """Plain ``text`` as the HTML-escaped messages to send, in order. Split first, then
+    escaped: Telegram counts its limit after reading the entities, and a cut through "&amp;"
+    would leave a message it refuses to parse."""
+    return [html.escape(piece) for piece in split_message(text)]
+
+
 def conversation_of(update: Update) -> str:
     chat = update.effective_chat
     return f"telegram:{chat.id if chat else 0}"
@@ -64,7 +71,7 @@ async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
     """Send plain ``text`` (escaped here), in pieces; the buttons go under the last piece.
     The ids of the person's ``incoming`` message and of the pieces are kept together, in one
     write, also when sending fails half-way."""
-    pieces = split_message(html.escape(text))
+    pieces = message_pieces(text)
     ids = [incoming.message_id] if incoming is not None else []
     try:
         for n, piece in enumerate(pieces):
