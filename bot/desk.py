@@ -249,7 +249,7 @@ class Desk:
             return desk_views.labels(t, offer_id)
         if action in ("field", "pause"):
             people.require(s, account, "edit", editing.offer_in_session(s, offer_id)[1])
-            if action == "field" and arg not in editing.EDITABLE:
+            if action == "field" and f"field:{arg}" not in desk_views.PROMPTS:
                 raise NotAllowed(action)
             name = f"field:{arg}" if action == "field" else "pause"
             desk_state.save(s, account, Step(name, offer_id), t.now)

@@ -13,6 +13,7 @@ import html
 import io
 import json
 import math
+import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 from catalogue_fixture import index, offer
+from conftest import POSTGRES_ENV, _postgres_url
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from losen.bot import desk_buttons
@@ -588,10 +590,16 @@ def test_property(prop: Property) -> None:
 
 @pytest.mark.parametrize("prop", [p for p in PROPERTIES if p.name.startswith("desk")],
                          ids=lambda p: p.name)
-def test_desk_properties_on_postgresql(prop: Property, database_url: str,
+def test_desk_properties_on_postgresql(prop: Property, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL refuses some text SQLite takes (NUL), so the desk is fuzzed on both."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("on SQLite the desk properties run in test_property")
-    monkeypatch.setattr(sys.modules[__name__], "DESK_DATABASE", database_url)
-    run(prop, prop.examples)
+    """PostgreSQL refuses some text SQLite takes (NUL), so the desk is fuzzed on both (SQLite
+    in test_property)."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV} to run this on PostgreSQL")
+    urls = _postgres_url(base)
+    monkeypatch.setattr(sys.modules[__name__], "DESK_DATABASE", next(urls))
+    try:
+        run(prop, prop.examples)
+    finally:
+        next(urls, None)
