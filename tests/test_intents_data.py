@@ -58,7 +58,7 @@ def test_evaluation_sets_are_kept_apart_from_the_examples() -> None:
     examples = {fold(ex.text) for ex in load_examples()}
     sets = {name: _eval_texts(name) for name in
             ("dev.tsv", "test.tsv", "holdout.tsv", "holdout2.tsv", "holdout3.tsv", "holdout4.tsv",
-             "holdout5.tsv")}
+             "holdout5.tsv", "holdout6.tsv")}
     assert len(sets["dev.tsv"]) >= 400 and all(len(s) >= 200 for s in sets.values())
     # Short small talk ("hei", "er du en robot") coincides, and independent writers now and
     # then hit the same plain sentence ("eg vil ikkje leve lenger"): at most 1 % of a set.
