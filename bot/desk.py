@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from losen.catalogue import editing, people
+from losen.catalogue import audit, editing, people
 from losen.catalogue.db import DATABASE_ERRORS
 from losen.catalogue.errors import ImportRefused
 from losen.catalogue.people import NotAllowed
@@ -27,7 +27,7 @@ from losen.locales import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import desk_buttons, desk_state, desk_views
+from . import desk_buttons, desk_state, desk_upload, desk_views
 from .actions import Action
 from .desk_state import Step
 from .desk_views import Reply
@@ -78,8 +78,6 @@ class Desk:
             result = people.redeem_invite(t.session, payload, account, name, now)
             if isinstance(result, str):
                 return t.reply(desk_views.invite_problem(result, lang))
-            from losen.catalogue import audit
-
             audit.record(t.session, now, account, "join", organization_id=result.organization_id,
                          field="role", new=result.role)
             return desk_views.welcome(t, result.organization_id, result.role)
@@ -135,9 +133,7 @@ class Desk:
 
     def document(self, account: str, data: bytes, lang: str, now: datetime) -> Reply:
         """A spreadsheet sent as a file: checked whole, shown as changes, saved on "confirm"."""
-        from .desk_upload import preview
-
-        return self._run(account, lang, now, lambda t: preview(t, data))
+        return self._run(account, lang, now, lambda t: desk_upload.preview(t, data))
 
     def purge(self, now: datetime) -> int:
         """Forget expired steps (with their drafts) and buttons; how many rows went."""
@@ -209,10 +205,8 @@ class Desk:
         if action in ("new", "invite", "members", "remove"):
             return self._organisation_action(t, action, arg, offer_id)
         if action == "upload_ok" and arg and offer_id:  # offer_id holds the plan's digest
-            from .desk_upload import confirm_upload
-
             t.changed = True
-            return confirm_upload(t, arg, offer_id)
+            return desk_upload.confirm_upload(t, arg, offer_id)
         if action == "need" and arg:
             return self._new_need(t, arg)
         if action == "save_new":
@@ -268,8 +262,6 @@ class Desk:
         if action == "invite":
             people.require(s, account, "invite", org_id)
             payload = people.create_invite(s, org_id, "editor", account, t.now)
-            from losen.catalogue import audit
-
             audit.record(s, t.now, account, "invite", organization_id=org_id, field="role",
                          new="editor")
             return desk_views.invite_made(t, org_id, self.invite_link(payload))
@@ -282,8 +274,6 @@ class Desk:
 
     def _remove_member(self, t: Turn, org_id: str, member: str) -> Reply:
         """An organisation admin removes one of its editors (admins only by a site admin)."""
-        from losen.catalogue import audit
-
         roles = people.require(t.session, t.account, "remove_member", org_id)
         target = people.roles_of(t.session, member).orgs.get(org_id)
         if target is None:

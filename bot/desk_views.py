@@ -104,16 +104,16 @@ def home(t: Turn, note: str | None = None) -> Reply:
                                       .where(Organization.id.in_(list(roles.orgs)))
                                       .order_by(Organization.name)).all())
     if len(orgs) == 1:
-        return organisation(t, orgs[0][0], note)
+        return organisation(t, orgs[0][0], note, roles=roles)
     for i, (org_id, name) in enumerate(orgs[:LIST_LIMIT]):
         t.button(name, "org", i, arg=org_id)
     text = _(t.lang, "Which organisation?")
     return t.reply(f"{note}\n{text}" if note else text)
 
 
-def organisation(t: Turn, org_id: str, note: str | None = None, welcome: bool = False
-                 ) -> Reply:
-    roles = people.roles_of(t.session, t.account)
+def organisation(t: Turn, org_id: str, note: str | None = None, welcome: bool = False,
+                 roles: people.Roles | None = None) -> Reply:
+    roles = roles or people.roles_of(t.session, t.account)
     org = t.session.get(Organization, org_id)
     if org is None or not people.allowed(roles, "view", org_id):
         return refusal(t)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .csvio import CSV_LABELS, HEADER, offer_to_row, read_csv_numbered
 from .db import take_turns
-from .editing import lock_organisation
+from .editing import lock_organisation, refused
 from .errors import ImportProblem, ImportRefused
 from .models import Organization, Service
 from .people import NotAllowed, require, roles_of
@@ -156,7 +156,7 @@ def _prepare(session: Session, account: str, data: bytes, now: datetime,
         raise NotAllowed("upload")  # before reading: nothing about the file for others
     numbered = _read(data, now)
     if len(numbered) > MAX_ROWS:
-        raise _refused(N_("The file has more than {limit} offers. Send only your "
+        raise refused(None, N_("The file has more than {limit} offers. Send only your "
                           "organisation's offers."), limit=str(MAX_ROWS))
     org_id = wanted if wanted is not None else _organisation_of(session, account, numbered)
     require(session, account, "upload", org_id)
@@ -199,13 +199,13 @@ def _read(data: bytes, now: datetime) -> list[tuple[int, Offer]]:
     """The file's offers with their lines; a file without any text has none (not an error: it
     is how an organisation removes all its offers)."""
     if len(data) > MAX_BYTES:
-        raise _refused(N_("The file is larger than {limit} MB. Send only your "
+        raise refused(None, N_("The file is larger than {limit} MB. Send only your "
                                       "organisation's offers."),
                        limit=str(MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _refused(N_(
+        raise refused(None, N_(
             "The file is not UTF-8. Save it as “CSV UTF-8” and try again.")) from None
     if not text.removeprefix("\ufeff").strip():
         return []
@@ -228,7 +228,7 @@ def _organisation_of(session: Session, account: str, numbered: list[tuple[int, O
     admin_of = [o for o, role in roles_of(session, account).orgs.items() if role == "admin"]
     if len(admin_of) == 1:
         return admin_of[0]
-    raise _refused(N_("The file has no offers, so it does not say which organisation "
+    raise refused(None, N_("The file has no offers, so it does not say which organisation "
                                   "it is for."))
 
 
@@ -304,8 +304,3 @@ def _digest(org_id: str, data: bytes, offers: Iterable[Offer]) -> str:
 def _line_list(lines: list[int]) -> str:
     shown = ", ".join(str(n) for n in lines[:_LINES_SHOWN])
     return shown + (" …" if len(lines) > _LINES_SHOWN else "")
-
-
-def _refused(message: str, **params: str) -> ImportRefused:
-    """A problem with the file as a whole, not with one line of it."""
-    return ImportRefused([ImportProblem(None, None, message, params)])
